@@ -1,0 +1,87 @@
+# attackkb: one plain GNU Makefile. `make help` lists the targets.
+PKGS     := sqlite3 jansson yaml-0.1 libgit2 libcmark-gfm zlib
+B        ?= build
+PREFIX   ?= /usr/local
+CFLAGS   ?= -O2 -g
+KB_FLAGS := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers -pthread
+CPPFLAGS += -I. -I$(B)/gen -D_GNU_SOURCE $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lpthread
+MAINS    := cli/main.c web/main.c
+LIB_SRC  := $(filter-out $(MAINS),$(wildcard kb/*.c parser/*.c export/*.c web/*.c cli/*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(B)/obj/%.o) $(B)/obj/gen/queries.o $(B)/obj/gen/sql.o
+TEST_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(wildcard tests/*.c))
+QUERIES  := $(sort $(wildcard queries/*.sql))
+
+all: $(B)/attackkb
+
+$(B)/libkb.a: $(LIB_OBJ)
+	$(AR) rcs $@ $^
+$(B)/attackkb: $(B)/obj/cli/main.o $(B)/libkb.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(B)/check_all: $(TEST_OBJ) $(B)/libkb.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs check)
+$(B)/obj/tests/%.o: CPPFLAGS += $(shell pkg-config --cflags check)
+$(B)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(KB_FLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+$(B)/obj/gen/%.o: $(B)/gen/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(KB_FLAGS) $(CFLAGS) -c -o $@ $<
+# The named queries are commented .sql files, compiled into the binary.
+$(B)/gen/queries.c: $(QUERIES) scripts/embed-queries.sh
+	@mkdir -p $(@D)
+	sh scripts/embed-queries.sh $(QUERIES) > $@.tmp && mv $@.tmp $@
+
+$(B)/gen/sql.c: kb/schema.sql kb/views.sql scripts/embed-text.sh
+	@mkdir -p $(@D)
+	sh scripts/embed-text.sh kb_schema_sql kb/schema.sql kb_views_sql kb/views.sql > $@.tmp && mv $@.tmp $@
+
+deps:
+	@sh scripts/deps.sh build
+
+check: deps
+	$(MAKE) --no-print-directory all $(B)/check_all
+	cd tests && ATTACKKB=../$(B)/attackkb ../$(B)/check_all
+
+asan: deps
+	$(MAKE) --no-print-directory B=build-asan \
+	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	  LDFLAGS="-fsanitize=address,undefined" check
+
+DEMO_DATA := data/attack/enterprise-attack-18.1.json.gz data/attack/mobile-attack-18.1.json.gz data/attack/ics-attack-18.1.json.gz
+demo: deps
+	$(MAKE) --no-print-directory all
+	$(B)/attackkb --db attack.db ingest $(DEMO_DATA)
+	$(B)/attackkb --db attack.db stats
+	@echo; echo '$$ attackkb show T1136'
+	$(B)/attackkb --db attack.db show T1136 | head -40
+	@echo; echo '$$ attackkb query mitigations-for T1136'
+	$(B)/attackkb --db attack.db query mitigations-for T1136
+	@echo; echo '$$ attackkb search "create account"'
+	$(B)/attackkb --db attack.db search --limit 8 "create account"
+
+bench: deps
+	@sh scripts/deps.sh bench
+	$(MAKE) --no-print-directory all
+	sh scripts/bench.sh $(B)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(B)/attackkb $(DESTDIR)$(PREFIX)/bin/attackkb
+	install -m 644 docs/attackkb.1 $(DESTDIR)$(PREFIX)/share/man/man1/attackkb.1
+
+format:
+	clang-format -i $(wildcard kb/*.[ch] parser/*.[ch] export/*.[ch] web/*.[ch] cli/*.[ch] tests/*.[ch])
+
+# Each third-party library is used by one module only.
+lint-deps:
+	@sh scripts/lint-deps.sh
+
+clean:
+	rm -rf $(B) build-asan
+
+help:
+	@echo "targets: all check asan demo bench install format lint-deps clean"
+
+.PHONY: all deps check asan demo bench install format lint-deps clean help
+-include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(B)/obj/cli/main.d

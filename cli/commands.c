@@ -1,0 +1,64 @@
+/* cli/commands.c: the command table, one row per subcommand, sorted. */
+#include "cli/command.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+extern const struct kb_command cmd_help;
+
+const struct kb_command *const kb_commands[] = {
+	&cmd_help,
+	NULL,
+};
+
+const struct kb_command *kb_command_find(const char *name)
+{
+	const struct kb_command *found = NULL;
+	size_t n = strlen(name);
+
+	for (size_t i = 0; kb_commands[i]; i++) {
+		if (strcmp(kb_commands[i]->name, name) == 0)
+			return kb_commands[i];
+		if (n && strncmp(kb_commands[i]->name, name, n) == 0) {
+			if (found)
+				return NULL; /* ambiguous prefix */
+			found = kb_commands[i];
+		}
+	}
+	return found;
+}
+
+int cli_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "attackkb: %s%s", cmd ? cmd : "", cmd ? ": " : "");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EXIT_FAIL;
+}
+
+int cli_usage(const struct kb_command *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "attackkb: %s: ", cmd->name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nusage: attackkb %s %s\n(see attackkb %s --help)\n",
+		cmd->name, cmd->usage, cmd->name);
+	return EXIT_USAGE;
+}
+
+int cli_help(const struct kb_command *cmd)
+{
+	printf("usage: attackkb [--db PATH] %s %s\n\n%s.\n", cmd->name,
+	       cmd->usage, cmd->summary);
+	if (cmd->help && *cmd->help)
+		printf("\n%s", cmd->help);
+	return EXIT_OK;
+}

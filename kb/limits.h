@@ -1,0 +1,18 @@
+/* kb/limits.h: every limit attackkb enforces on outside input, in one place.
+ * docs/security.md explains each; tests exercise each at and just past it. */
+#ifndef KB_LIMITS_H
+#define KB_LIMITS_H
+
+#define KB_MAX_INPUT_FILE (512u << 20)   /* bytes of one STIX bundle (after gunzip) */
+#define KB_MAX_JSON_DEPTH 64             /* nesting of JSON arrays/objects in a bundle */
+#define KB_MAX_STRING (16u << 20)        /* bytes of one JSON string value */
+#define KB_MAX_OBJECT (64u << 20)        /* bytes of one STIX object's JSON text */
+#define KB_MAX_LIST_ITEMS 100000         /* items in one list field (refs, aliases...) */
+#define KB_MAX_NOTE_FILE (8u << 20)      /* bytes of one Markdown note */
+#define KB_MAX_YAML_FILE (4u << 20)      /* bytes of one Sigma/CAR/frontmatter YAML */
+#define KB_MAX_YAML_DEPTH 64             /* nesting in YAML documents */
+#define KB_MAX_YAML_EVENTS 1000000       /* events in one YAML document (alias bombs) */
+#define KB_MAX_QUERY_TEXT 1024           /* bytes of a search query */
+#define KB_MAX_RESULTS 1000              /* rows one search returns */
+
+#endif

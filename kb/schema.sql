@@ -1,0 +1,113 @@
+-- attackkb store schema, version 1. docs/schema.md explains every table.
+-- Tables hold every STIX object version once; views (kb/views.sql) are the
+-- public interface and show the selected release of each domain.
+
+-- One ingested release of one ATT&CK domain.
+CREATE TABLE release (
+  id           INTEGER PRIMARY KEY,
+  domain       TEXT NOT NULL,     -- enterprise-attack, mobile-attack, ics-attack
+  version      TEXT NOT NULL,     -- ATT&CK version, "18.1"
+  major        INTEGER NOT NULL,  -- 18
+  minor        INTEGER NOT NULL,  -- 1
+  spec_version TEXT,              -- STIX "2.0" or "2.1"
+  source       TEXT NOT NULL,     -- file path, or REPO@REF:PATH
+  sha256       TEXT NOT NULL,     -- of the bundle bytes (after gunzip)
+  ingested_at  TEXT NOT NULL,     -- UTC, ISO 8601
+  objects      INTEGER NOT NULL,  -- objects in the bundle
+  new_objects  INTEGER NOT NULL,  -- of them, versions not stored before
+  unknown_types  INTEGER NOT NULL DEFAULT 0, -- objects of types attackkb does not model
+  unknown_fields INTEGER NOT NULL DEFAULT 0, -- fields attackkb does not model (kept in json)
+  UNIQUE (domain, version)
+);
+
+-- A STIX object version, stored once per (stix_id, modified) whatever the
+-- number of releases and domains holding it. Relationships are objects too.
+CREATE TABLE object (
+  id          INTEGER PRIMARY KEY,
+  stix_id     TEXT NOT NULL,     -- attack-pattern--0042a9f5-...
+  modified    TEXT NOT NULL,
+  stix_type   TEXT NOT NULL,     -- attack-pattern, relationship, ...
+  kind        TEXT,              -- technique, subtechnique, tactic, mitigation, group,
+                                 -- software, campaign, data_source, data_component,
+                                 -- detection_strategy, analytic, asset, matrix; else NULL
+  attack_id   TEXT,              -- T1136, M1028, G0016, DET0001, AN0110, ...
+  name        TEXT,
+  description TEXT,
+  aliases     TEXT,              -- aliases other than the name, joined by ", "
+  url         TEXT,              -- attack.mitre.org page
+  version     TEXT,              -- x_mitre_version
+  created     TEXT,
+  revoked     INTEGER NOT NULL DEFAULT 0,
+  deprecated  INTEGER NOT NULL DEFAULT 0,
+  shortname   TEXT,              -- tactics: x_mitre_shortname (kill-chain phase name)
+  rel_type    TEXT,              -- relationships: uses, mitigates, subtechnique-of, ...
+  source_ref  TEXT,              -- relationships: STIX id of the source
+  target_ref  TEXT,              -- relationships: STIX id of the target
+  json        TEXT NOT NULL,     -- the object's original JSON text, byte for byte
+  UNIQUE (stix_id, modified)
+);
+CREATE INDEX object_attack_id ON object (attack_id) WHERE attack_id IS NOT NULL;
+CREATE INDEX object_kind ON object (kind, shortname) WHERE kind IS NOT NULL;
+CREATE INDEX object_source ON object (source_ref, rel_type) WHERE source_ref IS NOT NULL;
+CREATE INDEX object_target ON object (target_ref, rel_type) WHERE target_ref IS NOT NULL;
+
+-- Which object versions each release holds.
+CREATE TABLE member (
+  release_id INTEGER NOT NULL REFERENCES release (id),
+  object_id  INTEGER NOT NULL REFERENCES object (id),
+  PRIMARY KEY (release_id, object_id)
+) WITHOUT ROWID;
+CREATE INDEX member_object ON member (object_id);
+
+-- List-valued fields of an object, one row per item: every list of strings
+-- under its STIX field name (x_mitre_platforms, aliases, x_mitre_domains,
+-- x_mitre_analytic_refs, tactic_refs, ...), and these lists of records:
+--   kill_chain_phases              value=phase_name  v2=kill_chain_name
+--   x_mitre_log_sources            value=name        v2=channel
+--   x_mitre_log_source_references  value=data component STIX id  v2=name  v3=channel
+--   x_mitre_mutable_elements       value=field       v2=description
+CREATE TABLE prop (
+  object_id INTEGER NOT NULL REFERENCES object (id),
+  field     TEXT NOT NULL,
+  ord       INTEGER NOT NULL,
+  value     TEXT,
+  v2        TEXT,
+  v3        TEXT
+);
+CREATE INDEX prop_object ON prop (object_id, field);
+CREATE INDEX prop_analytic_ref ON prop (value) WHERE field = 'x_mitre_analytic_refs';
+
+-- External references, shared by every object and relationship citing them.
+CREATE TABLE reference (
+  id          INTEGER PRIMARY KEY,
+  source_name TEXT NOT NULL,
+  url         TEXT NOT NULL DEFAULT '',
+  description TEXT NOT NULL DEFAULT '',
+  external_id TEXT NOT NULL DEFAULT '',
+  UNIQUE (source_name, url, description, external_id)
+);
+CREATE TABLE cites (
+  object_id    INTEGER NOT NULL REFERENCES object (id),
+  ord          INTEGER NOT NULL,
+  reference_id INTEGER NOT NULL REFERENCES reference (id),
+  PRIMARY KEY (object_id, ord)
+) WITHOUT ROWID;
+CREATE INDEX cites_reference ON cites (reference_id);
+
+-- Validation findings of each release (attackkb check).
+CREATE TABLE finding (
+  release_id INTEGER NOT NULL REFERENCES release (id),
+  kind       TEXT NOT NULL,   -- dangling-ref, missing-end, duplicate-id, ...
+  stix_id    TEXT,            -- the object concerned
+  attack_id  TEXT,
+  detail     TEXT NOT NULL
+);
+CREATE INDEX finding_release ON finding (release_id);
+
+-- Full-text index over names, aliases, descriptions and procedure text
+-- (external content: the text lives once, in object).
+CREATE VIRTUAL TABLE search USING fts5 (
+  name, aliases, description,
+  content = 'object', content_rowid = 'id',
+  tokenize = 'unicode61 remove_diacritics 2'
+);

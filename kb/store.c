@@ -1,0 +1,261 @@
+/* kb/store.c: opening, creating and checking the SQLite store; statement
+ * cache; transactions; release selection through TEMP views. */
+#include "kb/store_impl.h"
+#include "kb/error.h"
+#include "kb/strbuf.h"
+#include "kb/xalloc.h"
+
+#include <stdio.h>
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+int kb_store_db_error(kb_store *store, const char *fmt, ...)
+{
+	char ctx[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(ctx, sizeof(ctx), fmt, ap);
+	va_end(ap);
+	return kb_error_set(KB_EDB, "%s: %s: %s", store->path, ctx,
+			    sqlite3_errmsg(store->db));
+}
+
+int kb_store_exec(kb_store *store, const char *sql)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(store->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		kb_error_set(KB_EDB, "%s: %s", store->path,
+			     msg ? msg : sqlite3_errmsg(store->db));
+		sqlite3_free(msg);
+		return KB_EDB;
+	}
+	return 0;
+}
+
+int kb_store_stmt(sqlite3_stmt **out, kb_store *store, enum kb_stmt_id id,
+		  const char *sql)
+{
+	if (!store->stmts[id] &&
+	    sqlite3_prepare_v3(store->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+			       &store->stmts[id], NULL) != SQLITE_OK)
+		return kb_store_db_error(store, "prepare");
+	*out = store->stmts[id];
+	return 0;
+}
+
+static int pragma_int(kb_store *store, const char *pragma, int *out)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(store->db, pragma, -1, &st, NULL) != SQLITE_OK)
+		return kb_store_db_error(store, "%s", pragma);
+	rc = sqlite3_step(st);
+	*out = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return kb_store_db_error(store, "%s", pragma);
+	return 0;
+}
+
+static int create_schema(kb_store *store)
+{
+	char pragmas[128];
+	int error;
+
+	if ((error = kb_store_begin(store)) < 0)
+		return error;
+	snprintf(pragmas, sizeof(pragmas),
+		 "PRAGMA application_id = %d; PRAGMA user_version = %d;",
+		 KB_APPLICATION_ID, KB_SCHEMA_VERSION);
+	if ((error = kb_store_exec(store, kb_schema_sql)) < 0 ||
+	    (error = kb_store_exec(store, kb_views_sql)) < 0 ||
+	    (error = kb_store_exec(store, pragmas)) < 0) {
+		kb_store_rollback(store);
+		return error;
+	}
+	return kb_store_commit(store);
+}
+
+/* Check the file is an attackkb store this build can read; create the
+ * schema in an empty database opened for writing. */
+static int check_schema(kb_store *store)
+{
+	int app, version, tables, error;
+
+	if ((error = pragma_int(store, "PRAGMA application_id", &app)) < 0 ||
+	    (error = pragma_int(store, "PRAGMA user_version", &version)) < 0 ||
+	    (error = pragma_int(store, "SELECT count(*) FROM sqlite_master",
+				&tables)) < 0)
+		return error;
+	if (app == 0 && version == 0 && tables == 0) {
+		if (!store->writable)
+			return kb_error_set(KB_ERROR,
+					    "%s: empty database, not an "
+					    "attackkb store (run attackkb "
+					    "ingest first)",
+					    store->path);
+		return create_schema(store);
+	}
+	if (app != KB_APPLICATION_ID)
+		return kb_error_set(KB_ERROR,
+				    "%s: not an attackkb store (a SQLite "
+				    "database of something else)",
+				    store->path);
+	if (version > KB_SCHEMA_VERSION)
+		return kb_error_set(KB_ERROR,
+				    "%s: written by a newer attackkb (store "
+				    "schema %d; this one reads up to %d)",
+				    store->path, version, KB_SCHEMA_VERSION);
+	return 0;
+}
+
+int kb_store_open(kb_store **out, const char *path, unsigned flags)
+{
+	kb_store *store = xcalloc(1, sizeof(*store));
+	int oflags = SQLITE_OPEN_NOMUTEX, error = 0;
+	struct stat st;
+
+	*out = NULL;
+	store->path = xstrdup(path);
+	store->writable = flags & KB_STORE_WRITE;
+	if (stat(path, &st) < 0 && !(flags & KB_STORE_CREATE)) {
+		error = kb_error_set(KB_ENOTFOUND,
+				     "%s: no such store (create it with "
+				     "attackkb ingest)",
+				     path);
+		goto done;
+	}
+	if (store->writable)
+		oflags |= SQLITE_OPEN_READWRITE |
+			  (flags & KB_STORE_CREATE ? SQLITE_OPEN_CREATE : 0);
+	else
+		oflags |= SQLITE_OPEN_READONLY;
+	if (sqlite3_open_v2(path, &store->db, oflags, NULL) != SQLITE_OK) {
+		error = kb_error_set(KB_EDB, "%s: cannot open: %s", path,
+				     sqlite3_errmsg(store->db));
+		goto done;
+	}
+	sqlite3_extended_result_codes(store->db, 1);
+	sqlite3_busy_timeout(store->db, 5000);
+	if (sqlite3_exec(store->db, "PRAGMA application_id", NULL, NULL,
+			 NULL) != SQLITE_OK) {
+		error = kb_error_set(KB_ERROR,
+				     "%s: not an attackkb store (not a SQLite "
+				     "database)",
+				     path);
+		goto done;
+	}
+	if (store->writable &&
+	    (error = kb_store_exec(store,
+				   "PRAGMA journal_mode = WAL;"
+				   "PRAGMA synchronous = NORMAL;"
+				   "PRAGMA cache_size = -65536;"
+				   "PRAGMA temp_store = MEMORY;")) < 0)
+		goto done;
+	if (!store->writable &&
+	    (error = kb_store_exec(store, "PRAGMA mmap_size = 268435456;")) < 0)
+		goto done;
+	if ((error = check_schema(store)) < 0)
+		goto done;
+	*out = store;
+	store = NULL;
+done:
+	kb_store_close(store);
+	return error;
+}
+
+void kb_store_close(kb_store *store)
+{
+	if (!store)
+		return;
+	for (int i = 0; i < KB_STMT__COUNT; i++)
+		sqlite3_finalize(store->stmts[i]);
+	sqlite3_close_v2(store->db);
+	free(store->path);
+	free(store);
+}
+
+int kb_store_begin(kb_store *store)
+{
+	return kb_store_exec(store, "BEGIN IMMEDIATE");
+}
+
+int kb_store_commit(kb_store *store)
+{
+	return kb_store_exec(store, "COMMIT");
+}
+
+void kb_store_rollback(kb_store *store)
+{
+	if (!sqlite3_get_autocommit(store->db))
+		sqlite3_exec(store->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+const char *kb_store_path(const kb_store *store)
+{
+	return store->path;
+}
+
+static bool valid_version(const char *v)
+{
+	if (!*v || strlen(v) > 16)
+		return false;
+	for (; *v; v++)
+		if (!isdigit((unsigned char)*v) && *v != '.')
+			return false;
+	return true;
+}
+
+int kb_store_select_release(kb_store *store, const char *version)
+{
+	strbuf sql = STRBUF_INIT;
+	const char *p = kb_views_sql, *end;
+	sqlite3_stmt *st;
+	int found = 0, error;
+
+	if (!valid_version(version))
+		return kb_error_set(KB_EUSAGE,
+				    "'%s' is not a release number like 18.1",
+				    version);
+	if (sqlite3_prepare_v2(store->db,
+			       "SELECT count(*) FROM release WHERE version = ?",
+			       -1, &st, NULL) != SQLITE_OK)
+		return kb_store_db_error(store, "select release");
+	sqlite3_bind_text(st, 1, version, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		found = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	if (!found)
+		return kb_error_set(KB_ENOTFOUND,
+				    "%s: no release %s is stored (see "
+				    "attackkb releases)",
+				    store->path, version);
+	/* Re-create every view in TEMP, where it shadows the main one; the
+	 * version was checked to be digits and dots, so it quotes safely. */
+	strbuf_printf(&sql,
+		      "CREATE TEMP VIEW current_release AS SELECT id AS "
+		      "release_id, domain, version FROM release WHERE "
+		      "version = '%s';\n",
+		      version);
+	while ((p = strstr(p, "CREATE VIEW ")) != NULL) {
+		end = strstr(p, ";\n");
+		if (!end)
+			break;
+		if (strncmp(p, "CREATE VIEW current_release ", 28) != 0) {
+			strbuf_puts(&sql, "CREATE TEMP VIEW ");
+			strbuf_put(&sql, p + 12, (size_t)(end - p - 12));
+			strbuf_puts(&sql, ";\n");
+		}
+		p = end + 2;
+	}
+	error = kb_store_exec(store, sql.ptr);
+	strbuf_free(&sql);
+	return error;
+}

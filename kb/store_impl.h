@@ -1,0 +1,44 @@
+/* kb/store_impl.h: what kb/ modules share about the store (not public). */
+#ifndef KB_STORE_IMPL_H
+#define KB_STORE_IMPL_H
+
+#include "kb/store.h"
+
+#include <sqlite3.h>
+
+/* Cached prepared statements, one slot per use site. */
+enum kb_stmt_id {
+	KB_STMT_OBJECT_FIND,
+	KB_STMT_OBJECT_PUT,
+	KB_STMT_MEMBER_PUT,
+	KB_STMT_PROP_PUT,
+	KB_STMT_REF_PUT,
+	KB_STMT_CITE_PUT,
+	KB_STMT_FTS_PUT,
+	KB_STMT__COUNT
+};
+
+struct kb_store {
+	sqlite3 *db;                           /* the connection */
+	char *path;                            /* as opened */
+	bool writable;                         /* opened with KB_STORE_WRITE */
+	sqlite3_stmt *stmts[KB_STMT__COUNT];   /* prepared once, reset after use */
+};
+
+/* Prepare (once) and return the cached statement for id with text sql.
+ * Returns 0 or KB_EDB. The statement is borrowed: reset it after use. */
+int kb_store_stmt(sqlite3_stmt **out, kb_store *store, enum kb_stmt_id id,
+		  const char *sql);
+
+/* Set KB_EDB with "context: sqlite message". Returns KB_EDB. */
+int kb_store_db_error(kb_store *store, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Run SQL with no results. Returns 0 or KB_EDB. */
+int kb_store_exec(kb_store *store, const char *sql);
+
+/* The schema and view texts (kb/schema.sql, kb/views.sql, embedded). */
+extern const char kb_schema_sql[];
+extern const char kb_views_sql[];
+
+#endif

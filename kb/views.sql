@@ -1,0 +1,138 @@
+-- attackkb public views (docs/schema.md). They show the newest release of
+-- each domain; `attackkb --release X.Y` re-creates them as TEMP views over
+-- release X.Y. Each statement ends with ";" at the end of a line.
+
+-- The release each domain is seen at: the newest one.
+CREATE VIEW current_release AS
+SELECT r.id AS release_id, r.domain, r.version
+FROM release r
+WHERE NOT EXISTS (
+  SELECT 1 FROM release n
+  WHERE n.domain = r.domain
+    AND (n.major > r.major OR (n.major = r.major AND n.minor > r.minor)));
+
+-- Every object version in the selected releases, one row per domain.
+CREATE VIEW cur AS
+SELECT o.*, cr.domain AS domain, cr.release_id AS release_id
+FROM current_release cr
+JOIN member m ON m.release_id = cr.release_id
+JOIN object o ON o.id = m.object_id;
+
+-- The same without revoked and deprecated objects.
+CREATE VIEW live AS
+SELECT * FROM cur WHERE revoked = 0 AND deprecated = 0;
+
+CREATE VIEW attack_objects AS
+SELECT stix_id, attack_id, kind AS type, name, domain, description, url,
+       revoked, deprecated, version, created, modified, id AS object_id
+FROM cur WHERE kind IS NOT NULL;
+
+CREATE VIEW techniques AS
+SELECT t.attack_id, t.name, t.domain, p.attack_id AS parent_id,
+       t.description, t.url, t.stix_id, t.id AS object_id
+FROM live t
+LEFT JOIN live r ON r.source_ref = t.stix_id AND r.rel_type = 'subtechnique-of'
+                AND r.domain = t.domain
+LEFT JOIN live p ON p.stix_id = r.target_ref AND p.domain = t.domain
+WHERE t.kind IN ('technique', 'subtechnique');
+
+CREATE VIEW tactics AS
+SELECT attack_id, name, shortname, domain, description, url, stix_id
+FROM live WHERE kind = 'tactic';
+
+CREATE VIEW technique_tactics AS
+SELECT t.attack_id AS technique_id, ta.attack_id AS tactic_id, t.domain,
+       ta.name AS tactic, ta.shortname
+FROM live t
+JOIN prop k ON k.object_id = t.id AND k.field = 'kill_chain_phases'
+JOIN live ta ON ta.kind = 'tactic' AND ta.shortname = k.value
+            AND ta.domain = t.domain
+WHERE t.kind IN ('technique', 'subtechnique');
+
+CREATE VIEW mitigations AS
+SELECT attack_id, name, domain, description, url, stix_id
+FROM live WHERE kind = 'mitigation';
+
+-- Every relationship between live objects, with both ends' ATT&CK IDs.
+CREATE VIEW relationships AS
+SELECT r.rel_type AS relationship, s.attack_id AS source_id,
+       s.kind AS source_type, s.name AS source_name,
+       t.attack_id AS target_id, t.kind AS target_type, t.name AS target_name,
+       r.description, r.domain, r.stix_id, r.id AS object_id
+FROM live r
+JOIN live s ON s.stix_id = r.source_ref AND s.domain = r.domain
+JOIN live t ON t.stix_id = r.target_ref AND t.domain = r.domain
+WHERE r.rel_type IS NOT NULL;
+
+CREATE VIEW mitigates AS
+SELECT source_id AS mitigation_id, target_id AS technique_id, description,
+       domain
+FROM relationships
+WHERE relationship = 'mitigates' AND source_type = 'mitigation';
+
+-- Procedure examples: groups, software and campaigns using techniques.
+CREATE VIEW uses AS
+SELECT source_id, source_type, source_name, target_id AS technique_id,
+       description, domain
+FROM relationships
+WHERE relationship = 'uses' AND source_type IN ('group', 'software', 'campaign')
+  AND target_type IN ('technique', 'subtechnique');
+
+CREATE VIEW detects AS
+SELECT source_id AS detection_strategy_id, target_id AS technique_id, domain
+FROM relationships
+WHERE relationship = 'detects' AND source_type = 'detection_strategy';
+
+CREATE VIEW analytics AS
+SELECT a.attack_id, d.attack_id AS detection_strategy_id,
+       pl.value AS platform, a.description, a.name, a.domain
+FROM live d
+JOIN prop ar ON ar.object_id = d.id AND ar.field = 'x_mitre_analytic_refs'
+JOIN live a ON a.stix_id = ar.value AND a.domain = d.domain
+LEFT JOIN prop pl ON pl.object_id = a.id AND pl.field = 'x_mitre_platforms'
+WHERE d.kind = 'detection_strategy';
+
+CREATE VIEW analytic_log_sources AS
+SELECT a.attack_id AS analytic_id, dc.attack_id AS data_component_id,
+       ls.v2 AS name, ls.v3 AS channel, a.domain
+FROM live a
+JOIN prop ls ON ls.object_id = a.id
+            AND ls.field = 'x_mitre_log_source_references'
+LEFT JOIN live dc ON dc.stix_id = ls.value AND dc.domain = a.domain
+WHERE a.kind = 'analytic';
+
+CREATE VIEW platforms AS
+SELECT o.attack_id AS object_id, o.kind AS type, p.value AS platform, o.domain
+FROM live o JOIN prop p ON p.object_id = o.id AND p.field = 'x_mitre_platforms';
+
+CREATE VIEW aliases AS
+SELECT o.attack_id AS object_id, o.kind AS type, p.value AS alias, o.domain
+FROM live o JOIN prop p ON p.object_id = o.id
+                      AND p.field IN ('aliases', 'x_mitre_aliases')
+WHERE p.value <> o.name;
+
+CREATE VIEW refs AS
+SELECT coalesce(o.attack_id, o.stix_id) AS object_id, f.source_name, f.url,
+       f.description, f.external_id, c.ord, o.domain
+FROM live o
+JOIN cites c ON c.object_id = o.id
+JOIN reference f ON f.id = c.reference_id;
+
+-- revoked-by chains followed to their final successor (cycles stop).
+CREATE VIEW successors AS
+WITH RECURSIVE chain (stix_id, domain, succ, depth) AS (
+  SELECT r.source_ref, r.domain, r.target_ref, 1
+  FROM cur r WHERE r.rel_type = 'revoked-by'
+  UNION
+  SELECT c.stix_id, c.domain, r.target_ref, c.depth + 1
+  FROM chain c JOIN cur r ON r.source_ref = c.succ AND r.rel_type = 'revoked-by'
+                         AND r.domain = c.domain
+  WHERE c.depth < 32)
+SELECT o.attack_id AS attack_id, o.name, s.attack_id AS successor_id,
+       s.name AS successor_name, c.domain, c.depth
+FROM chain c
+JOIN cur o ON o.stix_id = c.stix_id AND o.domain = c.domain
+JOIN cur s ON s.stix_id = c.succ AND s.domain = c.domain
+WHERE NOT EXISTS (SELECT 1 FROM cur n WHERE n.source_ref = c.succ
+                  AND n.rel_type = 'revoked-by' AND n.domain = c.domain)
+   OR c.depth = 32;

@@ -1,0 +1,21 @@
+/* tests/check_main.c: one runner over every suite; exit 0 only if all pass.
+ * Select with CK_RUN_SUITE=name / CK_RUN_CASE=name; CK_FORK=no for gdb. */
+#include "tests.h"
+
+#include <stdlib.h>
+
+int main(void)
+{
+	Suite *(*suites[])(void) = {
+		util_suite,
+	};
+	SRunner *sr = srunner_create(NULL);
+	int failed;
+
+	for (size_t i = 0; i < sizeof(suites) / sizeof(suites[0]); i++)
+		srunner_add_suite(sr, suites[i]());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

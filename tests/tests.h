@@ -1,0 +1,22 @@
+/* tests/tests.h: one Suite builder per module, plus shared helpers. */
+#ifndef TESTS_H
+#define TESTS_H
+
+#include <check.h>
+#include <stddef.h>
+
+Suite *util_suite(void);
+
+/* Fixture path relative to tests/ (the runner's working folder). */
+#define FIXTURE(name) "fixtures/" name
+
+/* A fresh temporary folder under build/; the caller frees the string. */
+char *test_tmpdir(void);
+/* Remove a folder tree made by test_tmpdir(). */
+void test_rmtree(const char *path);
+/* Read a whole file; aborts the test on failure. The caller frees. */
+char *test_slurp(const char *path, size_t *len);
+/* Run a shell command, capture stdout (caller frees) and return the exit status. */
+int test_run(char **out, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif
