@@ -6,9 +6,11 @@
 #include <string.h>
 
 extern const struct kb_command cmd_help;
+extern const struct kb_command cmd_ingest;
 
 const struct kb_command *const kb_commands[] = {
 	&cmd_help,
+	&cmd_ingest,
 	NULL,
 };
 
