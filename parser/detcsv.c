@@ -254,8 +254,9 @@ static void add_row(detection_set *set, const struct reader *rd,
 	char what[96];
 
 	if (row->nfields != ncols) {
-		snprintf(what, sizeof(what), "%zu fields where the header has %zu",
-			 row->nfields, ncols);
+		snprintf(what, sizeof(what),
+			 "%zu fields where the header has %zu", row->nfields,
+			 ncols);
 		warn_row(set, rd, row, what);
 		return;
 	}
@@ -298,7 +299,8 @@ static void add_row(detection_set *set, const struct reader *rd,
 int detcsv_parse_buffer(detection_set *set, const char *source,
 			const char *buf, size_t len)
 {
-	struct reader rd = {.source = source, .buf = buf, .len = len, .line = 1};
+	struct reader rd = {
+		.source = source, .buf = buf, .len = len, .line = 1};
 	struct row row = {0};
 	size_t nrules = set->nrules, nwarnings = set->nwarnings, ncols;
 	strmap *by_name = NULL;
@@ -313,8 +315,8 @@ int detcsv_parse_buffer(detection_set *set, const char *source,
 	if (len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0)
 		rd.pos = 3;
 	if (!skip_blank_lines(&rd))
-		return kb_error_set(KB_EPARSE, "%s:1: empty file, no header row",
-				    source);
+		return kb_error_set(KB_EPARSE,
+				    "%s:1: empty file, no header row", source);
 	/* A tab anywhere in the header line makes the file TSV. */
 	nl = memchr(buf + rd.pos, '\n', len - rd.pos);
 	rd.sep = memchr(buf + rd.pos, '\t', (nl ? (size_t)(nl - buf) : len) -
@@ -355,7 +357,8 @@ int detcsv_parse_file(detection_set *set, const char *path)
 
 	if (error == KB_ELIMIT)
 		return kb_error_set(KB_ELIMIT,
-				    "%s:1: more than %u bytes (KB_MAX_CSV_FILE)",
+				    "%s:1: more than %u bytes "
+				    "(KB_MAX_CSV_FILE)",
 				    path, KB_MAX_CSV_FILE);
 	if (error < 0)
 		return error;

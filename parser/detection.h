@@ -16,29 +16,30 @@ typedef enum {
 
 /* One detection rule. Every string is owned by the record (and freed by
  * detection_set_free()); a NULL string means "not given". Lists hold no
- * duplicates and keep the order of first appearance in the input. */
+ * duplicates and keep the order of first appearance in the input.
+ * logsource leaves missing parts empty: "/antivirus/", "aws//cloudtrail". */
 typedef struct detection_rule {
-	detection_format format;  /* which parser made it */
-	char *source;             /* path (or name) of the input file */
-	unsigned line;            /* line of the rule; 1 when the file is one rule */
-	char *id;                 /* Sigma id, CAR id, CSV detection name; Sigma may lack it */
-	char *title;              /* Sigma/CAR title; the detection name for CSV */
-	char *status;             /* Sigma status, CSV status column; NULL for CAR */
-	char *level;              /* Sigma level; CAR: highest coverage (Low < Moderate < High) */
-	char *logsource;          /* Sigma "product/category/service", missing parts empty */
-	char **techniques;        /* upper case T1136, T1136.001 */
+	detection_format format; /* which parser made it */
+	char *source;     /* path (or name) of the input file */
+	unsigned line;    /* line of the rule; 1 when the file is one rule */
+	char *id;         /* Sigma id (may lack), CAR id, CSV detection name */
+	char *title;      /* Sigma/CAR title; the detection name for CSV */
+	char *status;     /* Sigma status, CSV status column; NULL for CAR */
+	char *level;      /* Sigma level; CAR: highest coverage level */
+	char *logsource;  /* Sigma "product/category/service", or NULL */
+	char **techniques; /* upper case T1136, T1136.001 */
 	size_t ntechniques;
-	char **tactics;           /* ATT&CK shortnames: initial-access, stealth... */
+	char **tactics;   /* ATT&CK shortnames: initial-access, stealth... */
 	size_t ntactics;
-	char **tactic_ids;        /* CAR only: TA0003... as given (upper-cased) */
+	char **tactic_ids; /* CAR only: TA0003... as given, upper-cased */
 	size_t ntactic_ids;
-	char **groups;            /* G0069 */
+	char **groups;    /* G0069 */
 	size_t ngroups;
-	char **software;          /* S0029 */
+	char **software;  /* S0029 */
 	size_t nsoftware;
-	char **other_tags;        /* Sigma tags of other namespaces, verbatim */
+	char **other_tags; /* Sigma tags of other namespaces, verbatim */
 	size_t nother;
-	char **platforms;         /* CAR platforms, CSV platform column */
+	char **platforms; /* CAR platforms, CSV platform column */
 	size_t nplatforms;
 } detection_rule;
 

@@ -130,7 +130,8 @@ static int add_alias(struct builder *b, const yaml_event_t *ev)
 	yamldoc_node *target = strmap_get(b->anchors, name);
 
 	if (!target)
-		return kb_error_set(KB_EPARSE, "%s:%zu:%zu: undefined alias *%s",
+		return kb_error_set(KB_EPARSE,
+				    "%s:%zu:%zu: undefined alias *%s",
 				    b->source, ev->start_mark.line + 1,
 				    ev->start_mark.column + 1, name);
 	return attach_node(b, target, &ev->start_mark);
@@ -176,7 +177,8 @@ static int set_syntax_error(const struct builder *b, const yaml_parser_t *p)
 	line = p->problem_mark.line + 1;
 	col = p->problem_mark.column + 1;
 	if (p->context)
-		return kb_error_set(KB_EPARSE, "%s:%zu:%zu: %s (%s at line %zu)",
+		return kb_error_set(KB_EPARSE,
+				    "%s:%zu:%zu: %s (%s at line %zu)",
 				    b->source, line, col, problem, p->context,
 				    p->context_mark.line + 1);
 	return kb_error_set(KB_EPARSE, "%s:%zu:%zu: %s", b->source, line, col,

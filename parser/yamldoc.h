@@ -16,22 +16,23 @@ typedef enum {
  * node may be reachable from several parents (never from itself). */
 typedef struct yamldoc_node {
 	yamldoc_kind kind;
-	unsigned line;                /* 1-based line where the node starts */
-	unsigned col;                 /* 1-based column */
-	char *text;                   /* scalar value, NUL-terminated; NULL otherwise */
-	size_t len;                   /* bytes in text (it may hold NULs) */
-	bool plain;                   /* scalar written without quotes */
-	struct yamldoc_node **items;  /* sequence: items; mapping: k0, v0, k1, v1... */
-	size_t nitems;                /* entries in items (2 per mapping pair) */
-	size_t alloc;                 /* internal: room in items */
-	size_t weight;                /* internal: nodes in the subtree, aliases expanded */
+	unsigned line;     /* 1-based line where the node starts */
+	unsigned col;      /* 1-based column */
+	char *text;        /* scalar value, NUL-terminated; NULL otherwise */
+	size_t len;        /* bytes in text (it may hold NULs) */
+	bool plain;        /* scalar written without quotes */
+	/* sequence: the items; mapping: key0, value0, key1, value1... */
+	struct yamldoc_node **items;
+	size_t nitems;     /* entries in items (2 per mapping pair) */
+	size_t alloc;      /* internal: room in items */
+	size_t weight;     /* internal: subtree size with aliases expanded */
 } yamldoc_node;
 
 /* A parsed stream: one root per `---` document. */
 typedef struct yamldoc {
-	yamldoc_node **docs;          /* ndocs document roots, in file order */
+	yamldoc_node **docs;  /* ndocs document roots, in file order */
 	size_t ndocs;
-	yamldoc_node **nodes;         /* internal: every node, for yamldoc_free() */
+	yamldoc_node **nodes; /* internal: every node, for yamldoc_free() */
 	size_t nnodes, nodes_alloc;
 } yamldoc;
 

@@ -103,7 +103,8 @@ static const struct sigma_expect {
 	 "ddbbe845-1d74-43a8-8231-2156d180234d",
 	 "FortiGate - New Local User Created", "experimental", "medium",
 	 "fortigate//event", L("T1136.001"), L("persistence")},
-	{"gcp_access_policy_deleted.yml", "32438676-1dba-4ac7-bf69-b86cba995e05",
+	{"gcp_access_policy_deleted.yml",
+	 "32438676-1dba-4ac7-bf69-b86cba995e05",
 	 "GCP Access Policy Deleted", "test", "medium", "gcp//gcp.audit",
 	 L("T1098"), L("persistence", "privilege-escalation")},
 	{"lnx_privileged_user_creation.yml",
@@ -152,7 +153,8 @@ START_TEST(test_sigma_real_rules_one_by_one)
 {
 	for (size_t i = 0; i < NSIGMA_REAL; i++) {
 		detection_set set = DETECTION_SET_INIT;
-		char *path = xasprintf("%s/%s", DET("sigma"), sigma_real[i].file);
+		char *path =
+			xasprintf("%s/%s", DET("sigma"), sigma_real[i].file);
 
 		ck_assert_msg(sigma_parse_file(&set, path) == 0, "%s",
 			      kb_error_last());
@@ -242,8 +244,8 @@ START_TEST(test_car_real_analytics)
 		      "T1574.011", "T1546", "T1546.001", "T1546.003",
 		      "T1546.008", "T1546.010", "T1112", "T1037", "T1037.001"),
 		    "techniques", r->id);
-	assert_list(r->tactic_ids, r->ntactic_ids, L("TA0003", "TA0004", "TA0002"),
-		    "tactic ids", r->id);
+	assert_list(r->tactic_ids, r->ntactic_ids,
+		    L("TA0003", "TA0004", "TA0002"), "tactic ids", r->id);
 	assert_list(r->tactics, r->ntactics,
 		    L("persistence", "privilege-escalation", "execution"),
 		    "tactics", r->id);
@@ -295,7 +297,8 @@ START_TEST(test_car_odd_entries_warned)
 		    r->id);
 	ck_assert_uint_eq(set.nwarnings, 5);
 	assert_warning(&set, 0, f, 13, "T1059.004 is not one of T1053");
-	assert_warning(&set, 1, f, 14, "'T1053.0x3' is not an ATT&CK technique");
+	assert_warning(&set, 1, f, 14,
+		       "'T1053.0x3' is not an ATT&CK technique");
 	assert_warning(&set, 2, f, 10, "'TA9999' is not a known ATT&CK tactic");
 	assert_warning(&set, 3, f, 16, "'X1000' is not an ATT&CK technique");
 	assert_warning(&set, 4, f, 23, "coverage entry is not a mapping");
@@ -313,7 +316,8 @@ START_TEST(test_car_refuses_bad_files)
 					  sizeof(no_id) - 1),
 			 KB_EPARSE);
 	ck_assert_str_eq(kb_error_last(),
-			 "a.yaml:1: not a CAR analytic: no id starting \"CAR-\"");
+			 "a.yaml:1: not a CAR analytic: no id starting "
+			 "\"CAR-\"");
 	ck_assert_int_eq(car_parse_buffer(&set, "b.yaml", bad_cov,
 					  sizeof(bad_cov) - 1),
 			 KB_EPARSE);
@@ -703,7 +707,7 @@ START_TEST(test_yaml_file_size_limit)
 }
 END_TEST
 
-/* ---- CSV and TSV ---------------------------------------------------------- */
+/* ---- CSV and TSV -------------------------------------------------------- */
 
 START_TEST(test_csv_quoting_merging_and_bad_rows)
 {
@@ -896,8 +900,9 @@ START_TEST(test_normalise_ids)
 	ck_assert_str_eq(detection_tactic_normalise("STEALTH"), "stealth");
 	ck_assert_str_eq(detection_tactic_normalise("defense_impairment"),
 			 "defense-impairment");
-	ck_assert_str_eq(detection_tactic_normalise("inhibit-response-function"),
-			 "inhibit-response-function");
+	ck_assert_str_eq(
+		detection_tactic_normalise("inhibit-response-function"),
+		"inhibit-response-function");
 	ck_assert_ptr_null(detection_tactic_normalise("initial access"));
 	ck_assert_ptr_null(detection_tactic_normalise("t1136"));
 	ck_assert_ptr_null(detection_tactic_normalise(
@@ -929,7 +934,7 @@ START_TEST(test_strmap_grows)
 }
 END_TEST
 
-/* ---- walking folders ------------------------------------------------------ */
+/* ---- walking folders ---------------------------------------------------- */
 
 START_TEST(test_scan_all_fixtures)
 {
