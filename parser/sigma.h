@@ -19,7 +19,9 @@ int sigma_parse_file(detection_set *set, const char *path);
  * attack.tNNNN[.NNN] -> techniques, attack.gNNNN -> groups,
  * attack.sNNNN -> software, attack.<tactic> in either spelling -> tactics,
  * any other tag -> other_tags verbatim (an unknown attack.* tag also gets a
- * warning). Namespaces and IDs are matched in any case.
+ * warning). Namespaces and IDs are matched in any case; status and level
+ * are kept as written. A rule's line is 1 when the file holds one
+ * document, else the line of its document's first key.
  * Document-level problems add a warning, and a document whose tags are not
  * a list of strings is skipped; a rule without tags is kept, unmapped, with
  * a warning. `action: global` documents give defaults to the documents
