@@ -123,6 +123,8 @@ static bool read_quoted(struct reader *rd, strbuf *f, struct row *row)
 			rd->line++;
 		strbuf_putc(f, c);
 	}
+	while (rd->pos < rd->len && rd->buf[rd->pos] == ' ')
+		rd->pos++;
 	if (!at_line_end(rd, rd->pos) && rd->buf[rd->pos] != rd->sep) {
 		row->problem = "text after a closing quote";
 		return false;

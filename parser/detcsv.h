@@ -17,7 +17,7 @@ int detcsv_parse_file(detection_set *set, const char *path);
  * (fields taken literally), otherwise it is CSV with RFC 4180 quoting
  * ("a ""b""", separators and newlines inside quotes). CRLF or LF line
  * ends, a UTF-8 BOM and blank lines are accepted; fields are trimmed of
- * spaces. Each row is one detection with one technique (upper-cased);
+ * spaces (spaces around quotes are allowed). Each row is one detection with one technique (upper-cased);
  * rows with the same detection name are merged into one rule (line = its
  * first row, status = the first one given, a conflicting one warned about).
  * A bad row (wrong column count, empty detection, technique that is not an

@@ -299,15 +299,22 @@ int detection_parse_file(detection_set *set, const char *path)
 		error = sigma_parse_doc(set, path, doc);
 	} else if (car_doc_is_analytic(doc)) {
 		error = car_parse_doc(set, path, doc);
-	} else if (doc->ndocs == 0 ||
-		   (doc->ndocs == 1 && yamldoc_is_null(doc->docs[0]))) {
-		error = kb_error_set(KB_EPARSE, "%s:1: empty file", path);
 	} else {
-		error = kb_error_set(KB_EPARSE,
-				     "%s:%u: neither a Sigma rule (title, "
-				     "logsource, detection) nor a CAR analytic "
-				     "(id CAR-..., coverage)",
-				     path, doc->docs[0]->line);
+		const yamldoc_node *first = NULL;
+
+		for (size_t i = 0; !first && i < doc->ndocs; i++)
+			if (!yamldoc_is_null(doc->docs[i]))
+				first = doc->docs[i];
+		if (!first)
+			error = kb_error_set(KB_EPARSE, "%s:1: empty file",
+					     path);
+		else
+			error = kb_error_set(KB_EPARSE,
+					     "%s:%u: neither a Sigma rule "
+					     "(title, logsource, detection) nor "
+					     "a CAR analytic (id CAR-..., "
+					     "coverage)",
+					     path, first->line);
 	}
 done:
 	yamldoc_free(doc);

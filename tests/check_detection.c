@@ -370,6 +370,40 @@ START_TEST(test_sigma_multi_document)
 }
 END_TEST
 
+START_TEST(test_sigma_mixed_documents_warned)
+{
+	detection_set set = DETECTION_SET_INIT;
+	static const char text[] = "title: A\n"
+				   "logsource: {product: p}\n"
+				   "detection: {}\n"
+				   "tags: [attack.t1001, '', ~]\n"
+				   "---\n"
+				   "- just a list\n"
+				   "---\n"
+				   "name: not a rule\n"
+				   "---\n"
+				   "action: frobnicate\n";
+
+	ck_assert_int_eq(sigma_parse_buffer(&set, "m.yml", text,
+					    sizeof(text) - 1),
+			 0);
+	ck_assert_uint_eq(set.nrules, 1);
+	ck_assert_uint_eq(set.rules[0].line, 1);
+	assert_str(set.rules[0].id, NULL, "id");
+	assert_str(set.rules[0].logsource, "p//", "logsource");
+	assert_list(set.rules[0].techniques, set.rules[0].ntechniques,
+		    L("T1001"), "techniques", "A");
+	ck_assert_uint_eq(set.nwarnings, 6);
+	assert_warning(&set, 0, "m.yml", 1, "rule 'A' has no id");
+	assert_warning(&set, 1, "m.yml", 4, "empty tag ignored");
+	assert_warning(&set, 2, "m.yml", 4, "empty tag ignored");
+	assert_warning(&set, 3, "m.yml", 6, "document is not a mapping");
+	assert_warning(&set, 4, "m.yml", 8, "document has no title");
+	assert_warning(&set, 5, "m.yml", 10, "unknown action");
+	detection_set_free(&set);
+}
+END_TEST
+
 START_TEST(test_sigma_collection_actions)
 {
 	detection_set set = DETECTION_SET_INIT;
@@ -810,7 +844,7 @@ START_TEST(test_csv_bad_header_adds_nothing)
 	static const char twice[] = "detection,technique,Technique\n";
 	static const char quote[] = "\"detection,technique\nx,T1003\n";
 	static const char bom[] = "\xef\xbb\xbf\r\nDetection , TECHNIQUE\r\n"
-				  "x , t1003.001 \r\n";
+				  "x , t1003.001 \r\n \"y\" , T1003\r\n";
 
 	ck_assert_int_eq(detcsv_parse_file(&set, SYN("detections.tsv")), 0);
 	ck_assert_uint_eq(set.nrules, 2);
@@ -843,16 +877,19 @@ START_TEST(test_csv_bad_header_adds_nothing)
 	ck_assert_int_eq(detcsv_parse_buffer(&set, "b.csv", bom,
 					     sizeof(bom) - 1),
 			 0);
-	ck_assert_uint_eq(set.nrules, 3);
+	ck_assert_uint_eq(set.nrules, 4);
+	ck_assert_uint_eq(set.nwarnings, 2);
 	assert_str(set.rules[2].id, "x", "id");
 	ck_assert_uint_eq(set.rules[2].line, 3);
 	assert_list(set.rules[2].techniques, set.rules[2].ntechniques,
 		    L("T1003.001"), "techniques", "x");
+	assert_str(set.rules[3].id, "y", "id");
+	ck_assert_uint_eq(set.rules[3].line, 4);
 	/* A header alone is a valid, empty list. */
 	ck_assert_int_eq(detcsv_parse_buffer(&set, "h.csv",
 					     "detection,technique\n", 20),
 			 0);
-	ck_assert_uint_eq(set.nrules, 3);
+	ck_assert_uint_eq(set.nrules, 4);
 	detection_set_free(&set);
 }
 END_TEST
@@ -1073,6 +1110,7 @@ Suite *detection_suite(void)
 	suite_add_tcase(s, real);
 
 	tcase_add_test(synth, test_sigma_multi_document);
+	tcase_add_test(synth, test_sigma_mixed_documents_warned);
 	tcase_add_test(synth, test_sigma_collection_actions);
 	tcase_add_test(synth, test_sigma_tactic_spellings);
 	tcase_add_test(synth, test_sigma_uppercase_tags);
