@@ -309,12 +309,12 @@ int detection_parse_file(detection_set *set, const char *path)
 			error = kb_error_set(KB_EPARSE, "%s:1: empty file",
 					     path);
 		else
-			error = kb_error_set(KB_EPARSE,
-					     "%s:%u: neither a Sigma rule "
-					     "(title, logsource, detection) nor "
-					     "a CAR analytic (id CAR-..., "
-					     "coverage)",
-					     path, first->line);
+			error = kb_error_set(
+				KB_EPARSE,
+				"%s:%u: neither a Sigma rule (title, "
+				"logsource, detection) nor a CAR analytic "
+				"(id CAR-..., coverage)",
+				path, first->line);
 	}
 done:
 	yamldoc_free(doc);
