@@ -12,6 +12,8 @@
 #define KB_MAX_YAML_FILE (4u << 20)      /* bytes of one Sigma/CAR/frontmatter YAML */
 #define KB_MAX_YAML_DEPTH 64             /* nesting in YAML documents */
 #define KB_MAX_YAML_EVENTS 1000000       /* events in one YAML document (alias bombs) */
+#define KB_MAX_CSV_FILE (16u << 20)      /* bytes of one detection CSV/TSV */
+#define KB_MAX_DIR_DEPTH 32              /* folders deep detection_scan_dir goes */
 #define KB_MAX_QUERY_TEXT 1024           /* bytes of a search query */
 #define KB_MAX_RESULTS 1000              /* rows one search returns */
 

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 Suite *util_suite(void);
+Suite *detection_suite(void);
 
 /* Fixture path relative to tests/ (the runner's working folder). */
 #define FIXTURE(name) "fixtures/" name
