@@ -6,6 +6,10 @@
 #include <stddef.h>
 
 Suite *util_suite(void);
+Suite *cgi_suite(void);
+Suite *html_suite(void);
+Suite *http_suite(void);
+Suite *app_suite(void);
 
 /* Fixture path relative to tests/ (the runner's working folder). */
 #define FIXTURE(name) "fixtures/" name
