@@ -146,7 +146,8 @@ START_TEST(test_hostile_table)
 	assert_headers_well_formed(resp);
 	for (size_t k = 0; k < sizeof(payloads) / sizeof(payloads[0]); k++)
 		ck_assert_msg(!strstr(resp, payloads[k]),
-			      "case %d: payload %s echoed raw", _i, payloads[k]);
+			      "case %d: payload %s echoed raw", _i,
+			      payloads[k]);
 	assert_no_injected_header(resp);
 	if (strcmp(cases[_i].method, "HEAD") == 0)
 		ck_assert_str_eq(strstr(resp, "\r\n\r\n"), "\r\n\r\n");

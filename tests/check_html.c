@@ -38,7 +38,8 @@ START_TEST(test_escape_text_exact)
 	ASSERT_ESC(html_escape_text, "AT&T &amp; co",
 		   "AT&amp;T &amp;amp; co");
 	ASSERT_ESC(html_escape_text, "a\tb\nc\rd", "a\tb\nc\rd");
-	ASSERT_ESC(html_escape_text, "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80",
+	ASSERT_ESC(html_escape_text,
+		   "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80",
 		   "caf\xC3\xA9 \xE2\x82\xAC \xF0\x9F\x98\x80");
 	/* controls and broken UTF-8 become U+FFFD */
 	ASSERT_ESC(html_escape_text, "a\x01" "b\x7f",

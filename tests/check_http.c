@@ -315,7 +315,8 @@ START_TEST(test_error_pages)
 	ck_assert(strncmp(out.ptr, "Status: 405 Method Not Allowed\r\n", 32) ==
 		  0);
 	ck_assert_ptr_nonnull(strstr(out.ptr, "\r\nAllow: GET, HEAD\r\n"));
-	ck_assert_ptr_nonnull(strstr(out.ptr, "\r\nCache-Control: no-store\r\n"));
+	ck_assert_ptr_nonnull(
+		strstr(out.ptr, "\r\nCache-Control: no-store\r\n"));
 	ck_assert_ptr_nonnull(
 		strstr(out.ptr, "<h1>405 Method Not Allowed</h1>\n"
 				"<p>only GET and HEAD</p>"));

@@ -31,8 +31,10 @@ static bool is_ctl(unsigned char c)
 	return c < 0x20 || c == 0x7f;
 }
 
-static int hex_value(unsigned char c)
+static int hex_value(char ch)
 {
+	unsigned char c = (unsigned char)ch;
+
 	if (c >= '0' && c <= '9')
 		return c - '0';
 	if (c >= 'a' && c <= 'f')
@@ -40,6 +42,13 @@ static int hex_value(unsigned char c)
 	if (c >= 'A' && c <= 'F')
 		return c - 'A' + 10;
 	return -1;
+}
+
+/* The message never quotes the request, only says where. */
+static int bad_query(const char *what, size_t at)
+{
+	return kb_error_set(KB_EPARSE, "query string: %s at byte %zu", what,
+			    at);
 }
 
 /* Decode n bytes of one name or value (at offset pos of the query string,
@@ -52,39 +61,29 @@ static int decode_component(char **out, const char *s, size_t n, size_t pos)
 
 	*out = NULL;
 	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '+') {
+		if (s[i] == '+') {
 			buf[j++] = ' ';
-		} else if (c == '%') {
-			hi = i + 1 < n ? hex_value((unsigned char)s[i + 1]) : -1;
-			lo = i + 2 < n ? hex_value((unsigned char)s[i + 2]) : -1;
-			if (hi < 0 || lo < 0) {
-				error = kb_error_set(KB_EPARSE,
-						     "query string: invalid "
-						     "percent-escape at byte %zu",
-						     pos + i);
+		} else if (s[i] == '%') {
+			if (i + 2 >= n || (hi = hex_value(s[i + 1])) < 0 ||
+			    (lo = hex_value(s[i + 2])) < 0) {
+				error = bad_query("invalid percent-escape",
+						  pos + i);
 				goto done;
 			}
 			if (hi == 0 && lo == 0) {
-				error = kb_error_set(KB_EPARSE,
-						     "query string: %%00 (NUL) "
-						     "at byte %zu",
-						     pos + i);
+				error = bad_query("%00 (NUL)", pos + i);
 				goto done;
 			}
 			buf[j++] = (char)(hi << 4 | lo);
 			i += 2;
 		} else {
-			buf[j++] = (char)c;
+			buf[j++] = s[i];
 		}
 	}
 	buf[j] = '\0';
 	if (!utf8_valid(buf, j)) {
-		error = kb_error_set(KB_EPARSE,
-				     "query string: the pair at byte %zu is not "
-				     "well-formed UTF-8 once decoded",
-				     pos);
+		error = bad_query("not well-formed UTF-8 once decoded, pair",
+				  pos);
 		goto done;
 	}
 	*out = buf;
@@ -103,10 +102,7 @@ static int parse_query(cgi_request *req, const char *qs)
 
 	for (size_t i = 0; i < len; i++)
 		if (is_ctl((unsigned char)qs[i]))
-			return kb_error_set(KB_EPARSE,
-					    "query string: control byte at "
-					    "byte %zu",
-					    i);
+			return bad_query("control byte", i);
 	while (pos < len) {
 		end = pos;
 		while (end < len && qs[end] != '&')

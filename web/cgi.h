@@ -30,8 +30,8 @@ typedef struct {
 	bool head;               /* HEAD: send the headers of GET, no body */
 	char *script_name;       /* SCRIPT_NAME without a trailing '/' ("" at
 				    the root); prefix of every link built */
-	char *path;              /* normalised PATH_INFO: "/" or "/a/b", no
-				    empty, "." or ".." segment, no trailing '/' */
+	char *path;              /* normalised PATH_INFO: "/" or "/a/b"; no
+				    empty, "." or ".." segment, no final '/' */
 	cgi_pair *params;        /* in query-string order */
 	size_t nparams;          /* at most KB_MAX_PARAMS */
 	char *if_none_match;     /* raw header value, or NULL */

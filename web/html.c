@@ -106,7 +106,8 @@ void html_page_begin(strbuf *sb, const char *base, const char *title)
 			"content=\"width=device-width, initial-scale=1\">\n"
 			"<title>");
 	html_escape_text(sb, title);
-	strbuf_puts(sb, " - attackkb</title>\n<link rel=\"stylesheet\" href=\"");
+	strbuf_puts(sb, " - attackkb</title>\n"
+			"<link rel=\"stylesheet\" href=\"");
 	html_escape_attr(sb, base);
 	strbuf_puts(sb, "/static/style.css\">\n"
 			"</head>\n"
@@ -137,8 +138,8 @@ void html_page_end(strbuf *sb)
 {
 	strbuf_puts(sb, "</main>\n"
 			"<footer class=\"site\">\n"
-			"<p>Data: MITRE ATT&amp;CK&reg;, used under the ATT&amp;CK "
-			"terms of use. Served by attackkb.</p>\n"
+			"<p>Data: MITRE ATT&amp;CK&reg;, used under the "
+			"ATT&amp;CK terms of use. Served by attackkb.</p>\n"
 			"</footer>\n"
 			"</body>\n"
 			"</html>\n");
