@@ -9,14 +9,18 @@ LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extension
 MAINS    := cli/main.c web/main.c
 LIB_SRC  := $(filter-out $(MAINS),$(wildcard kb/*.c parser/*.c export/*.c web/*.c cli/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(B)/obj/%.o) $(B)/obj/gen/queries.o $(B)/obj/gen/sql.o
+LIB_OBJ  += $(B)/obj/gen/assets.o
 TEST_OBJ := $(patsubst %.c,$(B)/obj/%.o,$(wildcard tests/*.c))
 QUERIES  := $(sort $(wildcard queries/*.sql))
 
 all: $(B)/attackkb
+all: $(B)/attackkb.cgi
 
 $(B)/libkb.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^
 $(B)/attackkb: $(B)/obj/cli/main.o $(B)/libkb.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(B)/attackkb.cgi: $(B)/obj/web/main.o $(B)/libkb.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(B)/check_all: $(TEST_OBJ) $(B)/libkb.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs check)
@@ -35,6 +39,11 @@ $(B)/gen/queries.c: $(QUERIES) scripts/embed-queries.sh
 $(B)/gen/sql.c: kb/schema.sql kb/views.sql scripts/embed-text.sh
 	@mkdir -p $(@D)
 	sh scripts/embed-text.sh kb_schema_sql kb/schema.sql kb_views_sql kb/views.sql > $@.tmp && mv $@.tmp $@
+
+# The web page's stylesheet, compiled into attackkb.cgi.
+$(B)/gen/assets.c: web/style.css scripts/embed-text.sh
+	@mkdir -p $(@D)
+	sh scripts/embed-text.sh assets_style_css web/style.css > $@.tmp && mv $@.tmp $@
 
 deps:
 	@sh scripts/deps.sh build
@@ -85,3 +94,4 @@ help:
 
 .PHONY: all deps check asan demo bench install format lint-deps clean help
 -include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(B)/obj/cli/main.d
+-include $(B)/obj/web/main.d

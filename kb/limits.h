@@ -16,5 +16,8 @@
 #define KB_MAX_DIR_DEPTH 32              /* folders deep detection_scan_dir goes */
 #define KB_MAX_QUERY_TEXT 1024           /* bytes of a search query */
 #define KB_MAX_RESULTS 1000              /* rows one search returns */
+#define KB_MAX_QUERY_STRING 8192         /* bytes of a CGI QUERY_STRING (414 past it) */
+#define KB_MAX_PATH_INFO 1024            /* bytes of a CGI PATH_INFO (414 past it) */
+#define KB_MAX_PARAMS 32                 /* name=value pairs in one query string (400) */
 
 #endif

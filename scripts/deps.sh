@@ -9,7 +9,7 @@ for set in "$@"; do
 	case $set in
 	build) ;;
 	bench) pkgs="$pkgs hyperfine jq time" ;;
-	web) pkgs="$pkgs chromium wrk libfcgi-dev spawn-fcgi" ;;
+	web) pkgs="$pkgs chromium wrk libfcgi-dev spawn-fcgi curl" ;;
 	fuzz) pkgs="$pkgs clang libclang-rt-14-dev libfuzzer-14-dev" ;;
 	valgrind) pkgs="$pkgs valgrind" ;;
 	*) echo "deps.sh: unknown package set '$set'" >&2; exit 2 ;;

@@ -9,6 +9,10 @@ int main(void)
 	Suite *(*suites[])(void) = {
 		util_suite,
 		detection_suite,
+		cgi_suite,
+		html_suite,
+		http_suite,
+		app_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	int failed;

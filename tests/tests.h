@@ -7,6 +7,10 @@
 
 Suite *util_suite(void);
 Suite *detection_suite(void);
+Suite *cgi_suite(void);
+Suite *html_suite(void);
+Suite *http_suite(void);
+Suite *app_suite(void);
 
 /* Fixture path relative to tests/ (the runner's working folder). */
 #define FIXTURE(name) "fixtures/" name
