@@ -8,6 +8,7 @@ int main(void)
 {
 	Suite *(*suites[])(void) = {
 		util_suite,
+		vaultfile_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	int failed;

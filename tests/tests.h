@@ -6,6 +6,9 @@
 #include <stddef.h>
 
 Suite *util_suite(void);
+Suite *vaultfile_suite(void);
+Suite *vaultnote_suite(void);
+Suite *vault_suite(void);
 
 /* Fixture path relative to tests/ (the runner's working folder). */
 #define FIXTURE(name) "fixtures/" name
