@@ -9,6 +9,7 @@ int main(void)
 	Suite *(*suites[])(void) = {
 		util_suite,
 		vaultfile_suite,
+		vaultnote_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	int failed;
