@@ -217,6 +217,29 @@ char *vaultfile_safe_name(const char *attack_id, const char *name)
 	return vaultfile_safe_name_suffix(attack_id, name, NULL);
 }
 
+bool vaultfile_valid_name(const char *name)
+{
+	const unsigned char *p = (const unsigned char *)name;
+	size_t len = strlen(name);
+	const char *dot;
+
+	if (len == 0 || len > VAULTFILE_NAME_MAX || name[0] == '.' ||
+	    name[0] == ' ' || name[len - 1] == '.' || name[len - 1] == ' ')
+		return false;
+	while (*p) {
+		uint32_t cp;
+		size_t n = decode_utf8(p, &cp);
+
+		if (n == 0 || cp < 0x20 || cp == 0x7f ||
+		    (cp >= 0x80 && cp <= 0x9f) ||
+		    (cp < 0x80 && strchr(forbidden, (int)cp)))
+			return false;
+		p += n;
+	}
+	dot = strchr(name, '.');
+	return !is_device(name, dot ? (size_t)(dot - name) : len);
+}
+
 char *vaultfile_conflict_name(const char *filename)
 {
 	size_t n = strlen(filename), ext = sizeof(VAULTFILE_EXT) - 1;

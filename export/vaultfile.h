@@ -41,6 +41,12 @@ char *vaultfile_safe_name(const char *attack_id, const char *name);
 char *vaultfile_safe_name_suffix(const char *attack_id, const char *name,
 				 const char *suffix);
 
+/* True if name can be one part of a path in the vault: 1 to
+ * VAULTFILE_NAME_MAX bytes of valid UTF-8, none of the characters
+ * vaultfile_safe_name() replaces, no control character, no leading dot or
+ * space, no trailing dot or space, not a Windows device name. */
+bool vaultfile_valid_name(const char *name);
+
 /* The name of the conflict file beside note file name (which must end in
  * VAULTFILE_EXT): "T1 A.md" -> "T1 A.attackkb-new.md". The caller frees. */
 char *vaultfile_conflict_name(const char *filename);

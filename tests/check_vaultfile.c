@@ -208,6 +208,28 @@ START_TEST(test_conflict_names)
 }
 END_TEST
 
+START_TEST(test_valid_name)
+{
+	static const char *const good[] = {"Techniques", "T1 A.md", "a.b",
+					   "\xc3\xa9t\xc3\xa9", "CONSOLE"};
+	static const char *const bad[] = {"", ".", "..", ".x", " x", "x.",
+					  "x ", "a/b", "a:b", "a#b", "a\tb",
+					  "a\xc2\x85" "b", "a\xff", "CON",
+					  "con.md", "LPT1.x"};
+	char longname[257];
+
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		ck_assert_msg(vaultfile_valid_name(good[i]), "%s", good[i]);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ck_assert_msg(!vaultfile_valid_name(bad[i]), "%s", bad[i]);
+	memset(longname, 'x', 256);
+	longname[256] = '\0';
+	ck_assert(!vaultfile_valid_name(longname));
+	longname[255] = '\0';
+	ck_assert(vaultfile_valid_name(longname));
+}
+END_TEST
+
 /* Fill a set with clashing objects, in the order given by perm. */
 static vaultfile_names *make_set(const int *perm)
 {
@@ -302,6 +324,7 @@ Suite *vaultfile_suite(void)
 	tcase_add_test(tc, test_safe_name_windows_devices);
 	tcase_add_test(tc, test_safe_name_cut_utf8);
 	tcase_add_test(tc, test_conflict_names);
+	tcase_add_test(tc, test_valid_name);
 	tcase_add_test(tc, test_names_unique_and_order_independent);
 	tcase_add_test(tc, test_names_rejects_bad_keys);
 	suite_add_tcase(s, tc);
