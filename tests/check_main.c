@@ -10,6 +10,7 @@ int main(void)
 		util_suite,
 		vaultfile_suite,
 		vaultnote_suite,
+		vault_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	int failed;
