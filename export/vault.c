@@ -93,14 +93,14 @@ static void add_item(vault *v, const char *path, vault_status status,
 	r->count[status]++;
 }
 
-static char *meta_path(const vault *v, const char *name)
+static char *make_meta_path(const vault *v, const char *name)
 {
 	return xasprintf("%s/" META_DIR "/%s", v->dir, name);
 }
 
 /* Is p a relative path whose parts are all portable names? Notes end in
  * ".md"; conflict files (allowed only if conflict) in ".attackkb-new.md". */
-static bool valid_relpath(const char *p, bool conflict)
+static bool is_valid_relpath(const char *p, bool conflict)
 {
 	const char *base = strrchr(p, '/');
 	size_t n = strlen(p);
@@ -157,14 +157,14 @@ static bool is_note_kind(char kind)
 }
 
 /* The live note entry for path, or NULL. */
-static struct mentry *note_entry(const vault *v, const char *path)
+static struct mentry *find_note(const vault *v, const char *path)
 {
 	struct mentry *e = strmap_get(v->by_path, path);
 
 	return e && !e->gone && is_note_kind(e->kind) ? e : NULL;
 }
 
-static struct mentry *conflict_entry(const vault *v, const char *path)
+static struct mentry *find_conflict(const vault *v, const char *path)
 {
 	struct mentry *e = strmap_get(v->by_path, path);
 
@@ -222,7 +222,7 @@ static int parse_line(vault *v, const char *line, size_t n)
 	    parse_hash(&props, f[3], len[3], !note) < 0)
 		return -1;
 	path = xstrndup(line + off, n - off);
-	if (strlen(path) == n - off && valid_relpath(path, !note)) {
+	if (strlen(path) == n - off && is_valid_relpath(path, !note)) {
 		set_entry(v, path, kind, file, region, props);
 		error = 0;
 	}
@@ -236,7 +236,7 @@ static int parse_line(vault *v, const char *line, size_t n)
 static int load_meta(vault *v, const char *name, bool strict, char **text_out)
 {
 	static const char magic[] = "# attackkb vault manifest ";
-	char *path = meta_path(v, name), *text = NULL;
+	char *path = make_meta_path(v, name), *text = NULL;
 	size_t len, lineno = 0;
 	int error = fsutil_read_file(&text, &len, path, KB_MAX_MANIFEST_FILE);
 
@@ -304,7 +304,7 @@ static int compare_entries(const void *a, const void *b)
 }
 
 /* Append one entry to the journal, opening it on first use. */
-static int journal(vault *v, const struct mentry *e)
+static int append_journal(vault *v, const struct mentry *e)
 {
 	strbuf sb = STRBUF_INIT;
 	int error = 0;
@@ -312,7 +312,7 @@ static int journal(vault *v, const struct mentry *e)
 	if (v->opts.dry_run)
 		return 0;
 	if (v->journal_fd < 0) {
-		char *path = meta_path(v, "journal");
+		char *path = make_meta_path(v, "journal");
 
 		v->journal_fd = open(path, O_WRONLY | O_APPEND | O_CREAT |
 						   O_CLOEXEC, 0644);
@@ -436,7 +436,7 @@ static char *find_case_variant(vault *v, const char *relpath)
 	return xasprintf("%.*s%s", (int)(base - relpath), relpath, name);
 }
 
-static char kind_of(bool note, bool pure)
+static char pick_kind(bool note, bool pure)
 {
 	return note ? (pure ? 'n' : 'N') : (pure ? 'c' : 'C');
 }
@@ -449,7 +449,7 @@ static int put_conflict(vault *v, const char *relpath, const char *ctext,
 {
 	char *cpath = vaultfile_conflict_name(relpath), *old = NULL;
 	size_t clen = strlen(ctext), olen;
-	struct mentry *ce = conflict_entry(v, cpath);
+	struct mentry *ce = find_conflict(v, cpath);
 	struct stat st;
 	const char *written = cpath;
 	bool create = false;
@@ -481,22 +481,24 @@ static int put_conflict(vault *v, const char *relpath, const char *ctext,
 		ce->seen = true;
 		goto report;
 	}
-	if (create || olen != clen || memcmp(old, ctext, clen) != 0) {
-		error = write_file(v, cpath, ctext, clen, 0, create);
-		if (error == KB_EEXISTS) {
-			/* Appeared since the lstat(): leave it alone. */
-			kb_error_clear();
-			error = 0;
-			written = NULL;
-			goto report;
-		}
-		if (error < 0)
-			goto done;
+	if (!create && olen == clen && memcmp(old, ctext, clen) == 0) {
+		ce->seen = true; /* already there */
+		goto report;
 	}
-	ce = set_entry(v, cpath, kind_of(false, pure),
+	error = write_file(v, cpath, ctext, clen, 0, create);
+	if (error == KB_EEXISTS) {
+		/* Appeared since the lstat(): leave it alone. */
+		kb_error_clear();
+		error = 0;
+		written = NULL;
+		goto report;
+	}
+	if (error < 0)
+		goto done;
+	ce = set_entry(v, cpath, pick_kind(false, pure),
 		       vaultnote_hash(ctext, clen), 0, 0);
 	ce->seen = true;
-	if ((error = journal(v, ce)) < 0)
+	if ((error = append_journal(v, ce)) < 0)
 		goto done;
 report:
 	add_item(v, relpath, VAULT_CONFLICT, detail, written);
@@ -530,7 +532,7 @@ static int put_new(vault *v, const char *relpath, const char *fresh)
 		      h.props);
 	e->seen = true;
 	add_item(v, relpath, VAULT_ADDED, NULL, NULL);
-	return journal(v, e);
+	return append_journal(v, e);
 }
 
 /* (b) and (c): relpath holds a file attackkb wrote, entry e; read it from
@@ -584,11 +586,11 @@ static int put_existing(vault *v, const char *relpath, const char *src,
 		/* Written now, or the analyst put the new version in place:
 		 * either way these are the generated parts as of now. */
 		e = set_entry(v, relpath,
-			      kind_of(true, strcmp(spliced, fresh) == 0),
+			      pick_kind(true, strcmp(spliced, fresh) == 0),
 			      vaultnote_hash(spliced, slen), now.region,
 			      now.props);
 		e->seen = true;
-		if ((error = journal(v, e)) < 0)
+		if ((error = append_journal(v, e)) < 0)
 			goto done;
 	}
 	add_item(v, relpath, same ? VAULT_UNCHANGED : VAULT_CHANGED, note,
@@ -603,7 +605,7 @@ done:
 
 /* A manifest note whose path differs from relpath only in case and that
  * is the very file at relpath (case-insensitive file systems). */
-static struct mentry *same_file_other_case(vault *v, const char *relpath,
+static struct mentry *find_same_file(vault *v, const char *relpath,
 					   const struct stat *st)
 {
 	char *fold = vaultfile_fold(relpath);
@@ -611,7 +613,7 @@ static struct mentry *same_file_other_case(vault *v, const char *relpath,
 	struct stat st2;
 
 	free(fold);
-	if (!e || !note_entry(v, e->path) || strcmp(e->path, relpath) == 0 ||
+	if (!e || !find_note(v, e->path) || strcmp(e->path, relpath) == 0 ||
 	    lstat_rel(v, e->path, &st2) < 0 || st2.st_dev != st->st_dev ||
 	    st2.st_ino != st->st_ino)
 		return NULL;
@@ -644,7 +646,7 @@ int vault_put_note(vault *v, const char *relpath, const char *frontmatter,
 
 	if (v->finished)
 		return kb_error_set(KB_EUSAGE, "vault: put after finish");
-	if (!valid_relpath(relpath, false))
+	if (!is_valid_relpath(relpath, false))
 		return kb_error_set(KB_EUSAGE,
 				    "vault: '%s' is not a portable relative "
 				    "path to a .md note",
@@ -673,7 +675,8 @@ int vault_put_note(vault *v, const char *relpath, const char *frontmatter,
 			error = put_new(v, relpath, fresh);
 			goto done;
 		}
-		if (!(e = note_entry(v, variant))) {
+		if (!(e = find_note(v, variant)) ||
+		    lstat_rel(v, variant, &st) < 0 || !S_ISREG(st.st_mode)) {
 			add_item(v, relpath, VAULT_FOREIGN,
 				 xasprintf("'%s' differs only in case and is "
 					   "not attackkb's: left alone",
@@ -700,7 +703,7 @@ int vault_put_note(vault *v, const char *relpath, const char *frontmatter,
 			goto done;
 		}
 		e = move_entry(v, e, relpath, &note);
-		if ((error = journal(v, e)) < 0)
+		if ((error = append_journal(v, e)) < 0)
 			goto done;
 		error = put_existing(v, relpath,
 				     v->opts.dry_run ? variant : relpath, e,
@@ -711,12 +714,12 @@ int vault_put_note(vault *v, const char *relpath, const char *frontmatter,
 	if (!S_ISREG(st.st_mode)) {
 		add_item(v, relpath, VAULT_FOREIGN,
 			 xstrdup("not a regular file: left alone"), NULL);
-		if ((e = note_entry(v, relpath)))
+		if ((e = find_note(v, relpath)))
 			e->gone = true;
 		goto done;
 	}
-	if (!(e = note_entry(v, relpath)) &&
-	    (e = same_file_other_case(v, relpath, &st)))
+	if (!(e = find_note(v, relpath)) &&
+	    (e = find_same_file(v, relpath, &st)))
 		e = move_entry(v, e, relpath, &note);
 	if (e) {
 		error = put_existing(v, relpath, relpath, e, &st, fresh,
@@ -742,7 +745,7 @@ int vault_put_note(vault *v, const char *relpath, const char *frontmatter,
 		add_item(v, relpath, VAULT_ADOPTED,
 			 xstrdup("identical file taken into the manifest"),
 			 NULL);
-		error = journal(v, e);
+		error = append_journal(v, e);
 	} else {
 		add_item(v, relpath, VAULT_FOREIGN,
 			 xstrdup("not written by attackkb: left alone"), NULL);
@@ -793,7 +796,7 @@ static int prepare_dir(vault *v)
 	if (access(v->dir, W_OK | X_OK) < 0)
 		return kb_error_errno(KB_EIO, "%s: not writable", v->dir);
 	meta = fsutil_path_join(v->dir, META_DIR);
-	lock = meta_path(v, "lock");
+	lock = make_meta_path(v, "lock");
 	if (mkdir(meta, 0755) < 0 && errno != EEXIST) {
 		error = kb_error_errno(KB_EIO, "%s", meta);
 	} else if ((v->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC,
@@ -833,7 +836,7 @@ int vault_open(vault **out, const char *dir, const vault_opts *opts)
 	if ((error = prepare_dir(v)) < 0 ||
 	    (error = load_meta(v, "manifest", true, &v->manifest_text)) < 0)
 		goto done;
-	journal_path = meta_path(v, "journal");
+	journal_path = make_meta_path(v, "journal");
 	v->journal_exists = lstat(journal_path, &st) == 0;
 	free(journal_path);
 	if (v->journal_exists)
@@ -944,7 +947,7 @@ int vault_finish(vault *v, vault_report *out)
 		goto done;
 	text = serialize(v);
 	if (strcmp(text, v->manifest_text) != 0) {
-		path = meta_path(v, "manifest");
+		path = make_meta_path(v, "manifest");
 		error = fsutil_write_atomic_ex(path, text, strlen(text),
 					       v->opts.sync ? FSUTIL_SYNC : 0,
 					       0);
@@ -957,7 +960,7 @@ int vault_finish(vault *v, vault_report *out)
 	}
 	if (v->journal_exists) {
 		free(path);
-		path = meta_path(v, "journal");
+		path = make_meta_path(v, "journal");
 		if (v->journal_fd >= 0)
 			close(v->journal_fd);
 		v->journal_fd = -1;

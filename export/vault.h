@@ -32,7 +32,8 @@
  * Notes in the manifest that were not put in this run belong to objects that
  * left the release: vault_finish() reports them (VAULT_STALE), or with
  * opts.prune deletes those still byte-identical to what attackkb wrote and
- * holding no analyst text (VAULT_REMOVED). Removing a note's line from the
+ * holding no analyst text (VAULT_REMOVED): so a run with prune must put
+ * every note the vault should keep. Removing a note's line from the
  * manifest hands the note over to the analyst: attackkb no longer touches
  * it (unless it is byte-identical to attackkb's output, see (d)).
  *

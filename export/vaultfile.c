@@ -114,18 +114,18 @@ static void cut_utf8(strbuf *sb, size_t max)
 	strbuf_truncate(sb, n);
 }
 
-static int lower(int c)
+static int to_lower(int c)
 {
 	return c >= 'A' && c <= 'Z' ? c + 'a' - 'A' : c;
 }
 
 /* Compare the n bytes at s with word, ignoring ASCII case. */
-static int equal_fold(const char *s, size_t n, const char *word)
+static int equals_fold(const char *s, size_t n, const char *word)
 {
 	if (strlen(word) != n)
 		return 0;
 	for (size_t i = 0; i < n; i++)
-		if (lower((unsigned char)s[i]) != lower((unsigned char)word[i]))
+		if (to_lower((unsigned char)s[i]) != to_lower((unsigned char)word[i]))
 			return 0;
 	return 1;
 }
@@ -142,12 +142,12 @@ static int is_device(const char *s, size_t n)
 	while (n > 0 && s[n - 1] == ' ')
 		n--;
 	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++)
-		if (equal_fold(s, n, plain[i]))
+		if (equals_fold(s, n, plain[i]))
 			return 1;
-	if (n < 4 || !(equal_fold(s, 3, "COM") || equal_fold(s, 3, "LPT")))
+	if (n < 4 || !(equals_fold(s, 3, "COM") || equals_fold(s, 3, "LPT")))
 		return 0;
 	for (size_t i = 0; i < sizeof(digit) / sizeof(digit[0]); i++)
-		if (equal_fold(s + 3, n - 3, digit[i]))
+		if (equals_fold(s + 3, n - 3, digit[i]))
 			return 1;
 	return 0;
 }
@@ -174,7 +174,7 @@ static void fix_conflict_look(strbuf *sb)
 	static const char tail[] = ".attackkb-new";
 	size_t n = sizeof(tail) - 1;
 
-	if (sb->len >= n && equal_fold(sb->ptr + sb->len - n, n, tail))
+	if (sb->len >= n && equals_fold(sb->ptr + sb->len - n, n, tail))
 		sb->ptr[sb->len - n] = '-';
 }
 
@@ -244,7 +244,7 @@ char *vaultfile_conflict_name(const char *filename)
 {
 	size_t n = strlen(filename), ext = sizeof(VAULTFILE_EXT) - 1;
 
-	if (n >= ext && equal_fold(filename + n - ext, ext, VAULTFILE_EXT))
+	if (n >= ext && equals_fold(filename + n - ext, ext, VAULTFILE_EXT))
 		n -= ext;
 	return xasprintf("%.*s%s", (int)n, filename, VAULTFILE_CONFLICT_EXT);
 }
@@ -254,7 +254,7 @@ bool vaultfile_is_conflict_name(const char *filename)
 	size_t n = strlen(filename), ext = sizeof(VAULTFILE_CONFLICT_EXT) - 1;
 
 	return n >= ext &&
-	       equal_fold(filename + n - ext, ext, VAULTFILE_CONFLICT_EXT);
+	       equals_fold(filename + n - ext, ext, VAULTFILE_CONFLICT_EXT);
 }
 
 char *vaultfile_fold(const char *s)
@@ -262,7 +262,7 @@ char *vaultfile_fold(const char *s)
 	char *f = xstrdup(s);
 
 	for (char *p = f; *p; p++)
-		*p = (char)lower((unsigned char)*p);
+		*p = (char)to_lower((unsigned char)*p);
 	return f;
 }
 
@@ -320,7 +320,7 @@ int vaultfile_names_add(vaultfile_names *set, const char *key,
 	return 0;
 }
 
-static int strcmp_null(const char *a, const char *b)
+static int compare_null(const char *a, const char *b)
 {
 	return strcmp(a ? a : "", b ? b : "");
 }
@@ -332,13 +332,13 @@ static int compare_entries(const void *pa, const void *pb)
 	int c;
 
 	if ((c = strcmp(a->folded, b->folded)) != 0 ||
-	    (c = strcmp_null(a->attack_id, b->attack_id)) != 0 ||
-	    (c = strcmp_null(a->name, b->name)) != 0)
+	    (c = compare_null(a->attack_id, b->attack_id)) != 0 ||
+	    (c = compare_null(a->name, b->name)) != 0)
 		return c;
 	return strcmp(a->key, b->key);
 }
 
-static void assign(struct entry *e, char *file)
+static void assign_name(struct entry *e, char *file)
 {
 	e->file = file;
 	e->link = xstrndup(file, strlen(file) - (sizeof(VAULTFILE_EXT) - 1));
@@ -368,7 +368,7 @@ void vaultfile_names_resolve(vaultfile_names *set)
 		if (strmap_get(used, sorted[i]->folded))
 			continue;
 		strmap_put(used, sorted[i]->folded, sorted[i]);
-		assign(sorted[i], xstrdup(sorted[i]->base));
+		assign_name(sorted[i], xstrdup(sorted[i]->base));
 	}
 	/* Second pass, in the same stable order: number the others. */
 	for (size_t i = 0; i < set->n; i++) {
@@ -383,7 +383,7 @@ void vaultfile_names_resolve(vaultfile_names *set)
 			folded = vaultfile_fold(file);
 			if (!strmap_get(used, folded)) {
 				strmap_put(used, folded, e);
-				assign(e, file);
+				assign_name(e, file);
 			} else {
 				free(file);
 			}

@@ -50,7 +50,7 @@ uint64_t vaultnote_hash(const void *data, size_t len)
 }
 
 /* End of the line starting at off (index after its '\n', or len). */
-static size_t line_end(const char *t, size_t len, size_t off)
+static size_t find_line_end(const char *t, size_t len, size_t off)
 {
 	const char *nl = memchr(t + off, '\n', len - off);
 
@@ -58,7 +58,7 @@ static size_t line_end(const char *t, size_t len, size_t off)
 }
 
 /* Length of the line's content, without "\n" or "\r\n". */
-static size_t content_len(const char *t, size_t off, size_t end)
+static size_t count_content(const char *t, size_t off, size_t end)
 {
 	size_t n = end - off;
 
@@ -69,9 +69,9 @@ static size_t content_len(const char *t, size_t off, size_t end)
 	return n;
 }
 
-static bool line_is(const char *t, size_t off, size_t end, const char *s)
+static bool is_line(const char *t, size_t off, size_t end, const char *s)
 {
-	size_t n = content_len(t, off, end);
+	size_t n = count_content(t, off, end);
 
 	return n == strlen(s) && memcmp(t + off, s, n) == 0;
 }
@@ -79,7 +79,7 @@ static bool line_is(const char *t, size_t off, size_t end, const char *s)
 /* Does the line start with prefix and end with "%%"? */
 static bool is_marker(const char *t, size_t off, size_t end, const char *prefix)
 {
-	size_t n = content_len(t, off, end), p = strlen(prefix);
+	size_t n = count_content(t, off, end), p = strlen(prefix);
 
 	return n >= p + 2 && memcmp(t + off, prefix, p) == 0 &&
 	       memcmp(t + off + n - 2, "%%", 2) == 0;
@@ -101,7 +101,7 @@ static bool is_blank(const char *t, size_t off, size_t end)
 /* A continuation line: indented, or a "- item" at the margin. */
 static bool is_cont(const char *t, size_t off, size_t end)
 {
-	size_t n = content_len(t, off, end);
+	size_t n = count_content(t, off, end);
 
 	if (n == 0)
 		return false;
@@ -112,9 +112,9 @@ static bool is_cont(const char *t, size_t off, size_t end)
 }
 
 /* The key of a top-level "key: value" line (caller frees), or NULL. */
-static char *key_of(const char *t, size_t off, size_t end)
+static char *extract_key(const char *t, size_t off, size_t end)
 {
-	size_t n = content_len(t, off, end), i;
+	size_t n = count_content(t, off, end), i;
 	char c = n ? t[off] : ' ';
 
 	if (c == ' ' || c == '\t' || c == '#' || c == '-' || c == '%')
@@ -161,8 +161,8 @@ static void split_chunks(struct parsed *p, const char *t, size_t off,
 	size_t cap = 0;
 
 	while (off < end) {
-		size_t e = line_end(t, end, off), start = off;
-		char *key = key_of(t, off, e);
+		size_t e = find_line_end(t, end, off), start = off;
+		char *key = extract_key(t, off, e);
 
 		off = e;
 		if (!key) {
@@ -175,11 +175,11 @@ static void split_chunks(struct parsed *p, const char *t, size_t off,
 			/* Blank lines belong to the property only when a
 			 * continuation line follows them (block scalars). */
 			while (look < end &&
-			       is_blank(t, look, le = line_end(t, end, look)))
+			       is_blank(t, look, le = find_line_end(t, end, look)))
 				look = le;
-			if (look >= end || !is_cont(t, look, line_end(t, end, look)))
+			if (look >= end || !is_cont(t, look, find_line_end(t, end, look)))
 				break;
-			off = line_end(t, end, look);
+			off = find_line_end(t, end, look);
 		}
 		add_chunk(p, &cap, start, off, key, owned);
 	}
@@ -196,14 +196,14 @@ static void free_parsed(struct parsed *p)
 static void parse_frontmatter(struct parsed *p, const char *t, size_t len,
 			      const char *const *owned)
 {
-	size_t e = line_end(t, len, 0), off;
+	size_t e = find_line_end(t, len, 0), off;
 
-	if (!line_is(t, 0, e, "---") || e == len || t[e - 1] != '\n')
+	if (!is_line(t, 0, e, "---") || e == len || t[e - 1] != '\n')
 		return;
 	for (off = e; off < len;) {
-		size_t le = line_end(t, len, off);
+		size_t le = find_line_end(t, len, off);
 
-		if (line_is(t, off, le, "---")) {
+		if (is_line(t, off, le, "---")) {
 			p->has_fm = true;
 			p->fm_crlf = ends_crlf(t, e);
 			p->fm_off = e;
@@ -225,7 +225,7 @@ static int parse_note(struct parsed *p, const char *t, size_t len,
 	memset(p, 0, sizeof(*p));
 	parse_frontmatter(p, t, len, owned);
 	for (size_t off = p->body_off; off < len;) {
-		size_t le = line_end(t, len, off);
+		size_t le = find_line_end(t, len, off);
 
 		if (is_marker(t, off, le, VAULTNOTE_BEGIN_PREFIX)) {
 			if (nbegin++ == 0) {
@@ -293,10 +293,10 @@ int vaultnote_check(const char *frontmatter, const char *body,
 		}
 	}
 	for (size_t off = 0; off < n;) {
-		size_t e = line_end(frontmatter, n, off);
+		size_t e = find_line_end(frontmatter, n, off);
 
-		if (line_is(frontmatter, off, e, "---") ||
-		    line_is(frontmatter, off, e, "..."))
+		if (is_line(frontmatter, off, e, "---") ||
+		    is_line(frontmatter, off, e, "..."))
 			return kb_error_set(KB_EUSAGE, "generated frontmatter "
 						       "has a document marker "
 						       "line");
@@ -310,7 +310,7 @@ int vaultnote_check(const char *frontmatter, const char *body,
 			error = kb_error_set(KB_EUSAGE,
 					     "generated frontmatter: '%.*s' is "
 					     "not a property",
-					     (int)content_len(frontmatter, c->off,
+					     (int)count_content(frontmatter, c->off,
 							      c->end),
 					     frontmatter + c->off);
 		else if (!c->owned)

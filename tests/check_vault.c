@@ -229,6 +229,13 @@ START_TEST(test_reexport_unchanged_writes_nothing)
 	c = ident(NOTE_C);
 	m = ident(".attackkb/manifest");
 	usleep(20000); /* a rewrite now would show in the mtime */
+	{
+		vault *v = open_vault(false);
+
+		put(v, NOTE_C, NULL, "# APT28\n");
+		ck_assert(!exists(".attackkb/journal"));
+		vault_close(v);
+	}
 	r = export3(1, false);
 	ck_assert_uint_eq(r.count[VAULT_UNCHANGED], 3);
 	ck_assert(!r.manifest_written);
@@ -350,8 +357,17 @@ START_TEST(test_edit_inside_region_conflicts)
 	free(c);
 	free(m);
 
-	/* Again: still a conflict, nothing rewritten. */
+	/* Again: still a conflict, nothing rewritten, not even the
+	 * journal. */
 	cid = ident(CONFLICT_A);
+	{
+		vault *v = open_vault(false);
+
+		put(v, NOTE_A, "attack_id: T1136\ntags:\n  - v2\n",
+		    "# Create Account\n\nVersion 2.\n");
+		ck_assert(!exists(".attackkb/journal"));
+		vault_close(v);
+	}
 	r = export3(2, false);
 	ck_assert_int_eq(item(&r, NOTE_A)->status, VAULT_CONFLICT);
 	assert_untouched(id, NOTE_A);
