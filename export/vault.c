@@ -30,12 +30,12 @@
 
 /* One line of the manifest: a file attackkb wrote. */
 struct mentry {
-	char *path;		/* relative to the vault */
-	char kind;		/* 'n', 'N' (notes), 'c', 'C' (conflict files) */
-	uint64_t file;		/* hash of the whole file as last written */
+	char *path;    /* relative to the vault */
+	char kind;     /* 'n', 'N' (notes), 'c', 'C' (conflict files) */
+	uint64_t file; /* hash of the whole file as last written */
 	uint64_t region, props; /* notes: hashes of the generated parts */
-	bool seen;		/* dealt with by a put in this run */
-	bool gone;		/* left out of the next manifest */
+	bool seen;              /* dealt with by a put in this run */
+	bool gone;              /* left out of the next manifest */
 };
 
 /* The names in one folder, to find clashes that differ only in case. */
@@ -46,28 +46,28 @@ struct listing {
 };
 
 struct vault {
-	char *dir;	      /* the vault folder */
-	char **owned;	      /* NULL-terminated copy of opts.owned_keys */
-	vault_opts opts;      /* .owned_keys points at owned */
-	struct mentry **m;    /* manifest entries, in load/creation order */
+	char *dir;         /* the vault folder */
+	char **owned;      /* NULL-terminated copy of opts.owned_keys */
+	vault_opts opts;   /* .owned_keys points at owned */
+	struct mentry **m; /* manifest entries, in load/creation order */
 	size_t nm, capm;
-	strmap *by_path;      /* path -> struct mentry * */
-	strmap *by_fold;      /* folded path -> struct mentry * (first) */
-	strmap *put;	      /* folded relpaths put in this run */
-	strmap *listings;     /* folder relpath -> struct listing * */
-	struct listing **ls;  /* every listing, to free them */
+	strmap *by_path;     /* path -> struct mentry * */
+	strmap *by_fold;     /* folded path -> struct mentry * (first) */
+	strmap *put;         /* folded relpaths put in this run */
+	strmap *listings;    /* folder relpath -> struct listing * */
+	struct listing **ls; /* every listing, to free them */
 	size_t nls;
-	char *manifest_text;  /* the manifest as read ("" if none) */
-	bool journal_exists;  /* a journal was found or written */
-	int lock_fd;	      /* flock()ed .attackkb/lock, or -1 */
-	int journal_fd;	      /* .attackkb/journal for appending, or -1 */
-	bool finished;	      /* vault_finish() ran */
-	vault_report rep;     /* filled as we go */
+	char *manifest_text; /* the manifest as read ("" if none) */
+	bool journal_exists; /* a journal was found or written */
+	int lock_fd;         /* flock()ed .attackkb/lock, or -1 */
+	int journal_fd;      /* .attackkb/journal for appending, or -1 */
+	bool finished;       /* vault_finish() ran */
+	vault_report rep;    /* filled as we go */
 };
 
 static const char *const status_names[VAULT_NSTATUS] = {
-	"added",    "changed", "unchanged", "adopted",
-	"conflict", "foreign", "stale",	    "removed",
+    "added",    "changed", "unchanged", "adopted",
+    "conflict", "foreign", "stale",     "removed",
 };
 
 const char *vault_status_name(vault_status s)
@@ -85,10 +85,10 @@ static void add_item(vault *v, const char *path, vault_status status,
 		r->items = xreallocarray(r->items, r->n ? r->n * 2 : 1,
 					 sizeof(*r->items));
 	r->items[r->n++] = (vault_item){
-		.path = xstrdup(path),
-		.status = status,
-		.detail = detail,
-		.conflict_path = conflict_path ? xstrdup(conflict_path) : NULL,
+	    .path = xstrdup(path),
+	    .status = status,
+	    .detail = detail,
+	    .conflict_path = conflict_path ? xstrdup(conflict_path) : NULL,
 	};
 	r->count[status]++;
 }
@@ -256,15 +256,19 @@ static int load_meta(vault *v, const char *name, bool strict, char **text_out)
 		if (lineno == 0 && n >= strlen(magic) &&
 		    memcmp(l, magic, strlen(magic)) == 0 &&
 		    (n != strlen(magic) + 1 || l[n - 1] != '1')) {
-			error = kb_error_set(KB_EPARSE, "%s:1: unsupported "
-					     "manifest version", path);
+			error = kb_error_set(KB_EPARSE,
+					     "%s:1: unsupported "
+					     "manifest version",
+					     path);
 			goto done;
 		}
 		if (n == 0 || l[0] == '#' || parse_line(v, l, n) == 0)
 			continue;
 		if (strict) {
-			error = kb_error_set(KB_EPARSE, "%s:%zu: malformed "
-					     "manifest line", path, lineno + 1);
+			error = kb_error_set(KB_EPARSE,
+					     "%s:%zu: malformed "
+					     "manifest line",
+					     path, lineno + 1);
 			goto done;
 		}
 	}
@@ -314,8 +318,8 @@ static int append_journal(vault *v, const struct mentry *e)
 	if (v->journal_fd < 0) {
 		char *path = make_meta_path(v, "journal");
 
-		v->journal_fd = open(path, O_WRONLY | O_APPEND | O_CREAT |
-						   O_CLOEXEC, 0644);
+		v->journal_fd =
+		    open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
 		if (v->journal_fd < 0)
 			error = kb_error_errno(KB_EIO, "%s", path);
 		free(path);
@@ -327,8 +331,8 @@ static int append_journal(vault *v, const struct mentry *e)
 	/* One write() per line: appends of a line are not interleaved or
 	 * split by a killed process. */
 	if (write(v->journal_fd, sb.ptr, sb.len) != (ssize_t)sb.len)
-		error = kb_error_errno(KB_EIO, "%s/" META_DIR "/journal",
-				       v->dir);
+		error =
+		    kb_error_errno(KB_EIO, "%s/" META_DIR "/journal", v->dir);
 	strbuf_free(&sb);
 	return error;
 }
@@ -567,12 +571,11 @@ static int put_existing(vault *v, const char *relpath, const char *src,
 	vaultnote_hashes_of(&now, spliced, slen, owned);
 	if ((cur.region != e->region || cur.props != e->props) &&
 	    (cur.region != now.region || cur.props != now.props)) {
-		error = put_conflict(v, relpath, spliced,
-				     strcmp(spliced, fresh) == 0,
-				     xstrdup(cur.region != e->region
-						     ? "generated region edited"
-						     : "generated properties "
-						       "edited"));
+		error = put_conflict(
+		    v, relpath, spliced, strcmp(spliced, fresh) == 0,
+		    xstrdup(cur.region != e->region ? "generated region edited"
+						    : "generated properties "
+						      "edited"));
 		goto done;
 	}
 	same = slen == len && memcmp(spliced, text, len) == 0;
@@ -585,10 +588,9 @@ static int put_existing(vault *v, const char *relpath, const char *src,
 	if (!same || cur.region != e->region || cur.props != e->props) {
 		/* Written now, or the analyst put the new version in place:
 		 * either way these are the generated parts as of now. */
-		e = set_entry(v, relpath,
-			      pick_kind(true, strcmp(spliced, fresh) == 0),
-			      vaultnote_hash(spliced, slen), now.region,
-			      now.props);
+		e = set_entry(
+		    v, relpath, pick_kind(true, strcmp(spliced, fresh) == 0),
+		    vaultnote_hash(spliced, slen), now.region, now.props);
 		e->seen = true;
 		if ((error = append_journal(v, e)) < 0)
 			goto done;
@@ -606,7 +608,7 @@ done:
 /* A manifest note whose path differs from relpath only in case and that
  * is the very file at relpath (case-insensitive file systems). */
 static struct mentry *find_same_file(vault *v, const char *relpath,
-					   const struct stat *st)
+				     const struct stat *st)
 {
 	char *fold = vaultfile_fold(relpath);
 	struct mentry *e = strmap_get(v->by_fold, fold);
@@ -667,8 +669,8 @@ int vault_put_note(vault *v, const char *relpath, const char *frontmatter,
 
 	if (lstat_rel(v, relpath, &st) < 0) {
 		if (errno != ENOENT && errno != ENOTDIR) {
-			error = kb_error_errno(KB_EIO, "%s/%s", v->dir,
-					       relpath);
+			error =
+			    kb_error_errno(KB_EIO, "%s/%s", v->dir, relpath);
 			goto done;
 		}
 		if (!(variant = find_case_variant(v, relpath))) {
@@ -698,8 +700,10 @@ int vault_put_note(vault *v, const char *relpath, const char *frontmatter,
 			if (error < 0)
 				goto done;
 		}
-		if (lstat_rel(v, v->opts.dry_run ? variant : relpath, &st) < 0) {
-			error = kb_error_errno(KB_EIO, "%s/%s", v->dir, relpath);
+		if (lstat_rel(v, v->opts.dry_run ? variant : relpath, &st) <
+		    0) {
+			error =
+			    kb_error_errno(KB_EIO, "%s/%s", v->dir, relpath);
 			goto done;
 		}
 		e = move_entry(v, e, relpath, &note);
@@ -799,16 +803,16 @@ static int prepare_dir(vault *v)
 	lock = make_meta_path(v, "lock");
 	if (mkdir(meta, 0755) < 0 && errno != EEXIST) {
 		error = kb_error_errno(KB_EIO, "%s", meta);
-	} else if ((v->lock_fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC,
-				      0644)) < 0) {
+	} else if ((v->lock_fd =
+			open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0) {
 		error = kb_error_errno(KB_EIO, "%s", lock);
 	} else if (flock(v->lock_fd, LOCK_EX | LOCK_NB) < 0) {
 		error = errno == EWOULDBLOCK
-				? kb_error_set(KB_EEXISTS,
-					       "%s: another attackkb process "
-					       "is exporting to this vault",
-					       v->dir)
-				: kb_error_errno(KB_EIO, "%s", lock);
+			    ? kb_error_set(KB_EEXISTS,
+					   "%s: another attackkb process "
+					   "is exporting to this vault",
+					   v->dir)
+			    : kb_error_errno(KB_EIO, "%s", lock);
 	}
 	free(lock);
 	free(meta);
@@ -860,8 +864,7 @@ static int sweep(vault *v, struct mentry *e)
 
 	if (lstat_rel(v, e->path, &st) < 0) {
 		if (errno != ENOENT && errno != ENOTDIR)
-			return kb_error_errno(KB_EIO, "%s/%s", v->dir,
-					      e->path);
+			return kb_error_errno(KB_EIO, "%s/%s", v->dir, e->path);
 		e->gone = true; /* deleted by the analyst: forget it */
 		return 0;
 	}
@@ -894,7 +897,7 @@ static int sweep(vault *v, struct mentry *e)
 	if (note) {
 		add_item(v, e->path, VAULT_STALE,
 			 xstrdup(!v->opts.prune ? "object no longer exported"
-				 : unedited	? "object no longer exported; "
+				 : unedited     ? "object no longer exported; "
 						  "holds analyst text: kept"
 						: "object no longer exported; "
 						  "edited: kept"),
@@ -948,9 +951,9 @@ int vault_finish(vault *v, vault_report *out)
 	text = serialize(v);
 	if (strcmp(text, v->manifest_text) != 0) {
 		path = make_meta_path(v, "manifest");
-		error = fsutil_write_atomic_ex(path, text, strlen(text),
-					       v->opts.sync ? FSUTIL_SYNC : 0,
-					       0);
+		error =
+		    fsutil_write_atomic_ex(path, text, strlen(text),
+					   v->opts.sync ? FSUTIL_SYNC : 0, 0);
 		if (error < 0)
 			goto done;
 		v->rep.manifest_written = true;
@@ -1033,7 +1036,8 @@ char *vault_report_summary(const vault_report *r)
 			continue;
 		strbuf_printf(&sb, "%s%zu %s%s", sb.len ? ", " : "",
 			      r->count[s], status_names[s],
-			      s == VAULT_CONFLICT && r->count[s] > 1 ? "s" : "");
+			      s == VAULT_CONFLICT && r->count[s] > 1 ? "s"
+								     : "");
 	}
 	if (sb.len == 0)
 		strbuf_puts(&sb, "nothing exported");

@@ -75,32 +75,32 @@ typedef struct {
 
 /* What happened to one file. */
 typedef enum {
-	VAULT_ADDED,	 /* (a) new note written */
-	VAULT_CHANGED,	 /* (b) generated parts replaced, the rest kept */
+	VAULT_ADDED,     /* (a) new note written */
+	VAULT_CHANGED,   /* (b) generated parts replaced, the rest kept */
 	VAULT_UNCHANGED, /* (b) already up to date: nothing written */
-	VAULT_ADOPTED,	 /* (d) identical file taken into the manifest */
-	VAULT_CONFLICT,	 /* (c) generated parts edited: note untouched */
-	VAULT_FOREIGN,	 /* (d) not attackkb's file: untouched */
-	VAULT_STALE,	 /* attackkb's file, object gone: kept */
-	VAULT_REMOVED,	 /* stale note (prune) or spent conflict file deleted */
+	VAULT_ADOPTED,   /* (d) identical file taken into the manifest */
+	VAULT_CONFLICT,  /* (c) generated parts edited: note untouched */
+	VAULT_FOREIGN,   /* (d) not attackkb's file: untouched */
+	VAULT_STALE,     /* attackkb's file, object gone: kept */
+	VAULT_REMOVED,   /* stale note (prune) or spent conflict file deleted */
 	VAULT_NSTATUS
 } vault_status;
 
 typedef struct {
-	char *path;	     /* relative to DIR, '/'-separated */
+	char *path;          /* relative to DIR, '/'-separated */
 	vault_status status; /* what happened */
-	char *detail;	     /* why (conflicts, foreign, stale...), or NULL */
+	char *detail;        /* why (conflicts, foreign, stale...), or NULL */
 	char *conflict_path; /* VAULT_CONFLICT: relative path of the new
 				version beside the note; NULL if none could be
 				written (detail says why) */
 } vault_item;
 
 typedef struct {
-	vault_item *items;	      /* n items: vault_put_note() calls in
-					 order, then vault_finish()'s, by path */
-	size_t n;		      /* number of items */
-	size_t count[VAULT_NSTATUS];  /* items per status */
-	bool manifest_written;	      /* the manifest changed on disk */
+	vault_item *items;           /* n items: vault_put_note() calls in
+					order, then vault_finish()'s, by path */
+	size_t n;                    /* number of items */
+	size_t count[VAULT_NSTATUS]; /* items per status */
+	bool manifest_written;       /* the manifest changed on disk */
 } vault_report;
 
 /* Open the vault in folder dir (created, with its parents, if missing) and

@@ -12,20 +12,20 @@
 #include <string.h>
 
 struct entry {
-	char *key;	 /* stable identity, e.g. the STIX id */
+	char *key;       /* stable identity, e.g. the STIX id */
 	char *attack_id; /* as given; NULL allowed */
-	char *name;	 /* as given; NULL allowed */
-	char *base;	 /* vaultfile_safe_name(attack_id, name) */
-	char *folded;	 /* base, ASCII lower-cased */
-	char *file;	 /* assigned file name; NULL until resolved */
-	char *link;	 /* file without VAULTFILE_EXT */
+	char *name;      /* as given; NULL allowed */
+	char *base;      /* vaultfile_safe_name(attack_id, name) */
+	char *folded;    /* base, ASCII lower-cased */
+	char *file;      /* assigned file name; NULL until resolved */
+	char *link;      /* file without VAULTFILE_EXT */
 };
 
 struct vaultfile_names {
 	struct entry **v; /* n entries, in add order */
 	size_t n, cap;
-	strmap *by_key;	  /* key -> struct entry * */
-	int resolved;	  /* vaultfile_names_resolve() ran */
+	strmap *by_key; /* key -> struct entry * */
+	int resolved;   /* vaultfile_names_resolve() ran */
 };
 
 /* Characters Windows forbids in names, plus those that break [[links]]. */
@@ -97,8 +97,8 @@ static void put_sanitized(strbuf *sb, const char *s)
 /* Remove trailing dots and spaces, which Windows drops silently. */
 static void trim_tail(strbuf *sb)
 {
-	while (sb->len > 0 && (sb->ptr[sb->len - 1] == '.' ||
-			       sb->ptr[sb->len - 1] == ' '))
+	while (sb->len > 0 &&
+	       (sb->ptr[sb->len - 1] == '.' || sb->ptr[sb->len - 1] == ' '))
 		strbuf_truncate(sb, sb->len - 1);
 }
 
@@ -125,7 +125,8 @@ static int equals_fold(const char *s, size_t n, const char *word)
 	if (strlen(word) != n)
 		return 0;
 	for (size_t i = 0; i < n; i++)
-		if (to_lower((unsigned char)s[i]) != to_lower((unsigned char)word[i]))
+		if (to_lower((unsigned char)s[i]) !=
+		    to_lower((unsigned char)word[i]))
 			return 0;
 	return 1;
 }
@@ -133,11 +134,11 @@ static int equals_fold(const char *s, size_t n, const char *word)
 /* Is the n-byte base (the name before its first dot) a Windows device? */
 static int is_device(const char *s, size_t n)
 {
-	static const char *const plain[] = {"CON",   "PRN",	"AUX",
-					    "NUL",   "CONIN$", "CONOUT$"};
-	static const char *const digit[] = {"1", "2", "3",	"4",	 "5",
-					    "6", "7", "8",	"9",	 "\xc2\xb9",
-					    "\xc2\xb2", "\xc2\xb3"};
+	static const char *const plain[] = {"CON", "PRN",    "AUX",
+					    "NUL", "CONIN$", "CONOUT$"};
+	static const char *const digit[] = {
+	    "1", "2", "3", "4",        "5",        "6",
+	    "7", "8", "9", "\xc2\xb9", "\xc2\xb2", "\xc2\xb3"};
 
 	while (n > 0 && s[n - 1] == ' ')
 		n--;
@@ -301,7 +302,8 @@ int vaultfile_names_add(vaultfile_names *set, const char *key,
 	struct entry *e;
 
 	if (set->resolved)
-		return kb_error_set(KB_EUSAGE, "vault names: add after resolve");
+		return kb_error_set(KB_EUSAGE,
+				    "vault names: add after resolve");
 	if (!key || !*key)
 		return kb_error_set(KB_EUSAGE, "vault names: empty key");
 	if (strmap_get(set->by_key, key))
@@ -356,7 +358,7 @@ void vaultfile_names_resolve(vaultfile_names *set)
 	}
 	for (size_t i = 0; i < set->n; i++) {
 		set->v[i]->base =
-			vaultfile_safe_name(set->v[i]->attack_id, set->v[i]->name);
+		    vaultfile_safe_name(set->v[i]->attack_id, set->v[i]->name);
 		set->v[i]->folded = vaultfile_fold(set->v[i]->base);
 	}
 	sorted = xreallocarray(NULL, set->n, sizeof(*sorted));

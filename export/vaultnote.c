@@ -15,23 +15,23 @@
 /* One property (or one line of the analyst's) in the frontmatter. */
 struct chunk {
 	size_t off, end; /* bytes [off, end) of the note, whole lines */
-	char *key;	 /* property key, or NULL for other lines */
-	bool owned;	 /* key is one attackkb owns */
+	char *key;       /* property key, or NULL for other lines */
+	bool owned;      /* key is one attackkb owns */
 };
 
 /* Where the generated parts of a note are. */
 struct parsed {
-	bool has_fm;		/* "---" block at the very start */
-	bool fm_crlf;		/* its opening line ends in "\r\n" */
-	size_t fm_off, fm_end;	/* the lines between the two "---" lines */
-	size_t body_off;	/* first byte after the frontmatter */
-	struct chunk *chunks;	/* frontmatter lines, grouped */
+	bool has_fm;           /* "---" block at the very start */
+	bool fm_crlf;          /* its opening line ends in "\r\n" */
+	size_t fm_off, fm_end; /* the lines between the two "---" lines */
+	size_t body_off;       /* first byte after the frontmatter */
+	struct chunk *chunks;  /* frontmatter lines, grouped */
 	size_t nchunks;
-	bool region_crlf;	/* the begin marker line ends in "\r\n" */
-	size_t begin_off;	/* begin marker line */
-	size_t region_off;	/* first byte after it */
-	size_t region_end;	/* first byte of the end marker line */
-	size_t end_end;		/* first byte after the end marker line */
+	bool region_crlf;  /* the begin marker line ends in "\r\n" */
+	size_t begin_off;  /* begin marker line */
+	size_t region_off; /* first byte after it */
+	size_t region_end; /* first byte of the end marker line */
+	size_t end_end;    /* first byte after the end marker line */
 };
 
 static uint64_t hash_update(uint64_t h, const char *p, size_t len)
@@ -107,8 +107,8 @@ static bool is_cont(const char *t, size_t off, size_t end)
 		return false;
 	if (t[off] == ' ' || t[off] == '\t')
 		return true;
-	return t[off] == '-' && (n == 1 || t[off + 1] == ' ' ||
-				 t[off + 1] == '\t');
+	return t[off] == '-' &&
+	       (n == 1 || t[off + 1] == ' ' || t[off + 1] == '\t');
 }
 
 /* The key of a top-level "key: value" line (caller frees), or NULL. */
@@ -151,7 +151,7 @@ static void add_chunk(struct parsed *p, size_t *cap, size_t off, size_t end,
 		p->chunks = xreallocarray(p->chunks, *cap, sizeof(*p->chunks));
 	}
 	p->chunks[p->nchunks++] = (struct chunk){
-		.off = off, .end = end, .key = key, .owned = is_owned(key, owned)};
+	    .off = off, .end = end, .key = key, .owned = is_owned(key, owned)};
 }
 
 /* Group the lines [off, end) into properties and other lines. */
@@ -174,10 +174,12 @@ static void split_chunks(struct parsed *p, const char *t, size_t off,
 
 			/* Blank lines belong to the property only when a
 			 * continuation line follows them (block scalars). */
-			while (look < end &&
-			       is_blank(t, look, le = find_line_end(t, end, look)))
+			while (
+			    look < end &&
+			    is_blank(t, look, le = find_line_end(t, end, look)))
 				look = le;
-			if (look >= end || !is_cont(t, look, find_line_end(t, end, look)))
+			if (look >= end ||
+			    !is_cont(t, look, find_line_end(t, end, look)))
 				break;
 			off = find_line_end(t, end, look);
 		}
@@ -307,19 +309,20 @@ int vaultnote_check(const char *frontmatter, const char *body,
 		const struct chunk *c = &p.chunks[i];
 
 		if (!c->key)
-			error = kb_error_set(KB_EUSAGE,
-					     "generated frontmatter: '%.*s' is "
-					     "not a property",
-					     (int)count_content(frontmatter, c->off,
-							      c->end),
-					     frontmatter + c->off);
+			error = kb_error_set(
+			    KB_EUSAGE,
+			    "generated frontmatter: '%.*s' is "
+			    "not a property",
+			    (int)count_content(frontmatter, c->off, c->end),
+			    frontmatter + c->off);
 		else if (!c->owned)
 			error = kb_error_set(KB_EUSAGE,
 					     "generated frontmatter: key '%s' "
 					     "is not in the owned list",
 					     c->key);
 		for (size_t j = 0; j < i && !error; j++)
-			if (p.chunks[j].key && strcmp(p.chunks[j].key, c->key) == 0)
+			if (p.chunks[j].key &&
+			    strcmp(p.chunks[j].key, c->key) == 0)
 				error = kb_error_set(KB_EUSAGE,
 						     "generated frontmatter: "
 						     "key '%s' twice",
@@ -355,7 +358,8 @@ int vaultnote_hashes_of(vaultnote_hashes *out, const char *text, size_t len,
 		for (size_t i = 0; i < p.nchunks; i++)
 			if (p.chunks[i].owned)
 				h = hash_update(h, text + p.chunks[i].off,
-						p.chunks[i].end - p.chunks[i].off);
+						p.chunks[i].end -
+						    p.chunks[i].off);
 		out->props = h;
 		out->region = vaultnote_hash(text + p.region_off,
 					     p.region_end - p.region_off);
@@ -383,8 +387,8 @@ static void put_generated(strbuf *sb, const struct parsed *gen,
 	}
 }
 
-int vaultnote_splice(char **out, size_t *out_len, const char *text,
-		     size_t len, const char *frontmatter, const char *body,
+int vaultnote_splice(char **out, size_t *out_len, const char *text, size_t len,
+		     const char *frontmatter, const char *body,
 		     const char *const *owned)
 {
 	struct parsed p, gen = {0};

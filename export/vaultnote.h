@@ -30,7 +30,8 @@
  * blank lines followed by such a line. Every other line (comments, blank
  * lines between properties) belongs to the analyst. */
 #define VAULTNOTE_BEGIN                                                        \
-	"%% attackkb:begin: generated text, write your notes above or below %%"
+	"%% attackkb:begin: generated text, write your notes above or below "  \
+	"%%"
 #define VAULTNOTE_END "%% attackkb:end %%"
 #define VAULTNOTE_BEGIN_PREFIX "%% attackkb:begin"
 #define VAULTNOTE_END_PREFIX "%% attackkb:end"
@@ -38,7 +39,7 @@
 /* What attackkb remembers about the generated parts of a note. */
 typedef struct {
 	uint64_t region; /* vaultnote_hash() of the text between the markers */
-	uint64_t props;	 /* vaultnote_hash() of the owned property lines, in
+	uint64_t props;  /* vaultnote_hash() of the owned property lines, in
 			    file order, concatenated */
 } vaultnote_hashes;
 
@@ -74,8 +75,8 @@ int vaultnote_hashes_of(vaultnote_hashes *out, const char *text, size_t len,
  * missing). Generated lines take the note's line ending ("\r\n" if the
  * marker or "---" line has one). *out (caller frees, NUL-terminated) and
  * *out_len receive the result. Returns 0 or KB_EPARSE (markers broken). */
-int vaultnote_splice(char **out, size_t *out_len, const char *text,
-		     size_t len, const char *frontmatter, const char *body,
+int vaultnote_splice(char **out, size_t *out_len, const char *text, size_t len,
+		     const char *frontmatter, const char *body,
 		     const char *const *owned);
 
 #endif

@@ -14,8 +14,8 @@ struct slot {
 
 struct strmap {
 	struct slot *slots; /* cap entries */
-	size_t cap;	    /* a power of two */
-	size_t count;	    /* keys in use; kept below cap * 3 / 4 */
+	size_t cap;         /* a power of two */
+	size_t count;       /* keys in use; kept below cap * 3 / 4 */
 };
 
 static uint64_t hash_key(const char *s)

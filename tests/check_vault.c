@@ -1,13 +1,13 @@
 /* tests/check_vault.c: the vault file layer end to end in a temporary
  * folder: first export, unchanged re-export, analyst edits kept, conflicts,
  * foreign files, stale notes and prune, interruption, errors. */
-#include "tests.h"
 #include "export/vault.h"
 #include "export/vaultnote.h"
 #include "kb/error.h"
 #include "kb/fsutil.h"
 #include "kb/strbuf.h"
 #include "kb/xalloc.h"
+#include "tests.h"
 
 #include <inttypes.h>
 #include <signal.h>
@@ -100,7 +100,7 @@ static void assert_untouched(struct ident a, const char *rel)
 	struct ident b = ident(rel);
 
 	ck_assert_msg(a.ino == b.ino && a.mtime.tv_sec == b.mtime.tv_sec &&
-			      a.mtime.tv_nsec == b.mtime.tv_nsec,
+			  a.mtime.tv_nsec == b.mtime.tv_nsec,
 		      "%s was rewritten", rel);
 }
 
@@ -110,8 +110,10 @@ static int count_temp_files(void)
 	char *out;
 	int n;
 
-	ck_assert_int_eq(test_run(&out, "find '%s' -name '.attackkb-tmp-*' | "
-				  "wc -l", dir),
+	ck_assert_int_eq(test_run(&out,
+				  "find '%s' -name '.attackkb-tmp-*' | "
+				  "wc -l",
+				  dir),
 			 0);
 	n = atoi(out);
 	free(out);
@@ -170,8 +172,7 @@ static vault_report export3(int version, bool prune)
 	vault *v = open_vault(prune);
 	char fm[128], body[128];
 
-	snprintf(fm, sizeof(fm), "attack_id: T1136\ntags:\n  - v%d\n",
-		 version);
+	snprintf(fm, sizeof(fm), "attack_id: T1136\ntags:\n  - v%d\n", version);
 	snprintf(body, sizeof(body), "# Create Account\n\nVersion %d.\n",
 		 version);
 	put(v, NOTE_A, fm, body);
@@ -295,9 +296,10 @@ END_TEST
 START_TEST(test_crlf_conversion_is_not_an_edit)
 {
 	vault_report r = export3(1, false);
-	const char *crlf = "---\r\nattack_id: T1136\r\ntags:\r\n  - v1\r\n---\r\n"
-			   VAULTNOTE_BEGIN "\r\n# Create Account\r\n\r\n"
-			   "Version 1.\r\n" VAULTNOTE_END "\r\n";
+	const char *crlf =
+	    "---\r\nattack_id: T1136\r\ntags:\r\n  - "
+	    "v1\r\n---\r\n" VAULTNOTE_BEGIN "\r\n# Create Account\r\n\r\n"
+	    "Version 1.\r\n" VAULTNOTE_END "\r\n";
 	struct ident id;
 	char *a;
 
@@ -432,8 +434,9 @@ END_TEST
 START_TEST(test_property_edit_and_broken_markers_conflict)
 {
 	vault_report r = export3(1, false);
-	const char *props = "---\nattack_id: T1136\ntags:\n  - v1\n  - mine\n"
-			    "---\n" BEGIN "# Create Account\n\nVersion 1.\n" END;
+	const char *props =
+	    "---\nattack_id: T1136\ntags:\n  - v1\n  - mine\n"
+	    "---\n" BEGIN "# Create Account\n\nVersion 1.\n" END;
 	const char *nomark = "---\nattack_id: T1136\ntags:\n  - v1\n---\n"
 			     "# Create Account\n\nVersion 1.\n";
 	const vault_item *it;
@@ -668,7 +671,8 @@ START_TEST(test_prune_keeps_spliced_analyst_text)
 	ck_assert_int_eq(item(&r, NOTE_C)->status, VAULT_REMOVED);
 	vault_report_free(&r);
 	a = slurp(NOTE_A);
-	ck_assert(strncmp(a, "---\nattack_id: T1136\ntags:\n  - v2\n---\nmine\n",
+	ck_assert(strncmp(a,
+			  "---\nattack_id: T1136\ntags:\n  - v2\n---\nmine\n",
 			  40) == 0);
 	free(a);
 }
@@ -780,7 +784,7 @@ START_TEST(test_kill_during_export)
 			want_old = vaultnote_render(NULL, prev);
 			want_new = vaultnote_render(NULL, body);
 			ck_assert_msg(strcmp(text, want_old) == 0 ||
-					      strcmp(text, want_new) == 0,
+					  strcmp(text, want_new) == 0,
 				      "%s is neither old nor new", rel);
 			free(want_old);
 			free(want_new);
@@ -902,10 +906,10 @@ START_TEST(test_bad_arguments)
 {
 	vault *v = open_vault(false);
 	static const char *const bad[] = {
-		"../x.md",   "/abs.md",	     "a/../x.md", "a//x.md",
-		"x.txt",     ".hidden/x.md", "a/.x.md",	  "CON.md",
-		"a:b.md",    "x.attackkb-new.md",	  "dir/",
-		"",	     "a\nb.md",	     "nul/x.md",
+	    "../x.md", "/abs.md",           "a/../x.md", "a//x.md",
+	    "x.txt",   ".hidden/x.md",      "a/.x.md",   "CON.md",
+	    "a:b.md",  "x.attackkb-new.md", "dir/",      "",
+	    "a\nb.md", "nul/x.md",
 	};
 	vault_report r;
 

@@ -1,8 +1,8 @@
 /* tests/check_vaultfile.c: safe note file names and unique name sets. */
-#include "tests.h"
 #include "export/vaultfile.h"
 #include "kb/error.h"
 #include "kb/xalloc.h"
+#include "tests.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,9 +13,10 @@ static void check_name(const char *id, const char *name, const char *want)
 {
 	char *got = vaultfile_safe_name(id, name);
 
-	ck_assert_msg(strcmp(got, want) == 0, "safe_name(%s, %s) = \"%s\", "
-		      "want \"%s\"", id ? id : "NULL", name ? name : "NULL",
-		      got, want);
+	ck_assert_msg(strcmp(got, want) == 0,
+		      "safe_name(%s, %s) = \"%s\", "
+		      "want \"%s\"",
+		      id ? id : "NULL", name ? name : "NULL", got, want);
 	free(got);
 }
 
@@ -25,9 +26,11 @@ static int valid_utf8(const char *s)
 	const unsigned char *p = (const unsigned char *)s;
 
 	while (*p) {
-		int n = *p < 0x80 ? 1 : (*p & 0xe0) == 0xc0 ? 2
-				      : (*p & 0xf0) == 0xe0 ? 3
-				      : (*p & 0xf8) == 0xf0 ? 4 : 0;
+		int n = *p < 0x80             ? 1
+			: (*p & 0xe0) == 0xc0 ? 2
+			: (*p & 0xf0) == 0xe0 ? 3
+			: (*p & 0xf8) == 0xf0 ? 4
+					      : 0;
 
 		if (n == 0 || (n == 2 && *p < 0xc2))
 			return 0;
@@ -64,7 +67,8 @@ START_TEST(test_safe_name_plain)
 	check_name(NULL, "Cobalt Strike", "Cobalt Strike.md");
 	check_name("", "", "unnamed.md");
 	check_name(NULL, NULL, "unnamed.md");
-	check_name("G0007", "APT28  (Fancy   Bear)", "G0007 APT28 (Fancy Bear).md");
+	check_name("G0007", "APT28  (Fancy   Bear)",
+		   "G0007 APT28 (Fancy Bear).md");
 	check_name("T1546.004", ".bash_profile and .bashrc",
 		   "T1546.004 .bash_profile and .bashrc.md");
 }
@@ -86,20 +90,37 @@ START_TEST(test_safe_name_each_forbidden_char)
 	}
 	check_name("T1", "a/b", "T1 a-b.md");
 	check_name("T1", "C:\\Windows\\*.exe", "T1 C--Windows--.exe.md");
-	check_name("T1", "[[Link|alias]]#^block", "T1 --Link-alias----block.md");
+	check_name("T1", "[[Link|alias]]#^block",
+		   "T1 --Link-alias----block.md");
 }
 END_TEST
 
 START_TEST(test_safe_name_control_and_invalid_bytes)
 {
-	check_name("T1", "a\tb\nc\x01" "d\x7f" "e\x1f", "T1 a b c d e.md");
+	check_name("T1",
+		   "a\tb\nc\x01"
+		   "d\x7f"
+		   "e\x1f",
+		   "T1 a b c d e.md");
 	check_name("T1", "a\r\n\r\nb", "T1 a b.md");
 	/* U+0085 (NEL, a C1 control) and U+00E9 (kept). */
-	check_name("T1", "a\xc2\x85" "b\xc3\xa9", "T1 a b\xc3\xa9.md");
+	check_name("T1",
+		   "a\xc2\x85"
+		   "b\xc3\xa9",
+		   "T1 a b\xc3\xa9.md");
 	/* A stray byte, an overlong '/', a surrogate, a cut sequence. */
-	check_name("T1", "a\xff" "b", "T1 a-b.md");
-	check_name("T1", "a\xc0\xaf" "b", "T1 a--b.md");
-	check_name("T1", "a\xed\xa0\x80" "b", "T1 a---b.md");
+	check_name("T1",
+		   "a\xff"
+		   "b",
+		   "T1 a-b.md");
+	check_name("T1",
+		   "a\xc0\xaf"
+		   "b",
+		   "T1 a--b.md");
+	check_name("T1",
+		   "a\xed\xa0\x80"
+		   "b",
+		   "T1 a---b.md");
 	check_name("T1", "ab\xe2\x82", "T1 ab--.md");
 }
 END_TEST
@@ -158,7 +179,8 @@ START_TEST(test_safe_name_cut_utf8)
 	/* 100 x U+20AC (3 bytes) behind an ID: 239 - 6 = 233 = 77*3 + 2. */
 	n = 0;
 	for (int i = 0; i < 100; i++)
-		n += (size_t)snprintf(name + n, sizeof(name) - n, "\xe2\x82\xac");
+		n += (size_t)snprintf(name + n, sizeof(name) - n,
+				      "\xe2\x82\xac");
 	got = vaultfile_safe_name("T1136", name);
 	check_portable(got);
 	ck_assert_uint_eq(strlen(got), 6 + 77 * 3 + 3);
@@ -212,10 +234,23 @@ START_TEST(test_valid_name)
 {
 	static const char *const good[] = {"Techniques", "T1 A.md", "a.b",
 					   "\xc3\xa9t\xc3\xa9", "CONSOLE"};
-	static const char *const bad[] = {"", ".", "..", ".x", " x", "x.",
-					  "x ", "a/b", "a:b", "a#b", "a\tb",
-					  "a\xc2\x85" "b", "a\xff", "CON",
-					  "con.md", "LPT1.x"};
+	static const char *const bad[] = {"",
+					  ".",
+					  "..",
+					  ".x",
+					  " x",
+					  "x.",
+					  "x ",
+					  "a/b",
+					  "a:b",
+					  "a#b",
+					  "a\tb",
+					  "a\xc2\x85"
+					  "b",
+					  "a\xff",
+					  "CON",
+					  "con.md",
+					  "LPT1.x"};
 	char longname[257];
 
 	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++)
@@ -234,14 +269,14 @@ END_TEST
 static vaultfile_names *make_set(const int *perm)
 {
 	static const char *const obj[][3] = {
-		{"attack-pattern--1", "T1", "Create Account"},
-		{"attack-pattern--2", "T1", "create account"},
-		{"attack-pattern--3", "T1", "a/b"},
-		{"attack-pattern--4", "T1", "a:b"},
-		{"attack-pattern--5", "T1", "Create Account (2)"},
-		{"attack-pattern--6", "T2", "Other"},
-		{"attack-pattern--7", NULL, "CON"},
-		{"attack-pattern--8", NULL, "con"},
+	    {"attack-pattern--1", "T1", "Create Account"},
+	    {"attack-pattern--2", "T1", "create account"},
+	    {"attack-pattern--3", "T1", "a/b"},
+	    {"attack-pattern--4", "T1", "a:b"},
+	    {"attack-pattern--5", "T1", "Create Account (2)"},
+	    {"attack-pattern--6", "T2", "Other"},
+	    {"attack-pattern--7", NULL, "CON"},
+	    {"attack-pattern--8", NULL, "con"},
 	};
 	vaultfile_names *set = vaultfile_names_new();
 
@@ -260,14 +295,14 @@ START_TEST(test_names_unique_and_order_independent)
 	static const int rev[] = {7, 6, 5, 4, 3, 2, 1, 0};
 	vaultfile_names *a = make_set(fwd), *b = make_set(rev);
 	static const char *const want[][2] = {
-		{"attack-pattern--1", "T1 Create Account.md"},
-		{"attack-pattern--2", "T1 create account (3).md"},
-		{"attack-pattern--3", "T1 a-b.md"},
-		{"attack-pattern--4", "T1 a-b (2).md"},
-		{"attack-pattern--5", "T1 Create Account (2).md"},
-		{"attack-pattern--6", "T2 Other.md"},
-		{"attack-pattern--7", "CON_.md"},
-		{"attack-pattern--8", "con_ (2).md"},
+	    {"attack-pattern--1", "T1 Create Account.md"},
+	    {"attack-pattern--2", "T1 create account (3).md"},
+	    {"attack-pattern--3", "T1 a-b.md"},
+	    {"attack-pattern--4", "T1 a-b (2).md"},
+	    {"attack-pattern--5", "T1 Create Account (2).md"},
+	    {"attack-pattern--6", "T2 Other.md"},
+	    {"attack-pattern--7", "CON_.md"},
+	    {"attack-pattern--8", "con_ (2).md"},
 	};
 
 	for (int i = 0; i < 8; i++) {
@@ -279,8 +314,8 @@ START_TEST(test_names_unique_and_order_independent)
 		check_portable(got);
 		for (int j = 0; j < i; j++) {
 			char *x = vaultfile_fold(got);
-			char *y = vaultfile_fold(
-				vaultfile_names_get(a, want[j][0]));
+			char *y =
+			    vaultfile_fold(vaultfile_names_get(a, want[j][0]));
 
 			ck_assert_str_ne(x, y);
 			free(x);

@@ -1,9 +1,9 @@
 /* tests/check_vaultnote.c: generated regions and owned properties of a
  * note are found, hashed and replaced; every other byte is kept. */
-#include "tests.h"
 #include "export/vaultnote.h"
 #include "kb/error.h"
 #include "kb/xalloc.h"
+#include "tests.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -21,9 +21,9 @@ static void check_splice(const char *text, const char *fm, const char *body,
 	char *out;
 	size_t len;
 
-	ck_assert_int_eq(vaultnote_splice(&out, &len, text, strlen(text), fm,
-					  body, owned),
-			 0);
+	ck_assert_int_eq(
+	    vaultnote_splice(&out, &len, text, strlen(text), fm, body, owned),
+	    0);
 	ck_assert_uint_eq(len, strlen(out));
 	ck_assert_str_eq(out, want);
 	free(out);
@@ -99,8 +99,9 @@ START_TEST(test_splice_keeps_analyst_bytes)
 
 	/* url is dropped (no longer generated), aliases is new: it goes
 	 * after the last owned property's place. */
-	check_splice(text, "attack_id: T1136\ntags:\n  - new\n  - more\n"
-			   "aliases:\n- Create Account\n",
+	check_splice(text,
+		     "attack_id: T1136\ntags:\n  - new\n  - more\n"
+		     "aliases:\n- Create Account\n",
 		     "new body\nline 2\n", want);
 	/* Analyst lines do not count in the hashes. */
 	a = hashes(text);
@@ -115,12 +116,14 @@ END_TEST
 START_TEST(test_splice_rendered_equals_render)
 {
 	const char *fm1 = "attack_id: T1\ntags:\n  - x\n", *fm2 = "tags: [y]\n";
-	char *t1 = vaultnote_render(fm1, "one\n"), *t2 = vaultnote_render(fm2, "two");
+	char *t1 = vaultnote_render(fm1, "one\n"),
+	     *t2 = vaultnote_render(fm2, "two");
 
 	check_splice(t1, fm2, "two", t2);
 	check_splice(t2, fm2, "two", t2);
 	/* No frontmatter yet: one is created. */
-	check_splice(BEGIN "x\n" END, "tags: [y]", "x", "---\ntags: [y]\n---\n" BEGIN "x\n" END);
+	check_splice(BEGIN "x\n" END, "tags: [y]", "x",
+		     "---\ntags: [y]\n---\n" BEGIN "x\n" END);
 	/* No generated properties left: the block stays, emptied. */
 	check_splice(t1, NULL, "one\n", "---\n---\n" BEGIN "one\n" END);
 	free(t1);
@@ -131,13 +134,14 @@ END_TEST
 START_TEST(test_crlf_note)
 {
 	const char *text = "---\r\ntags: [a]\r\nmine: 1\r\n---\r\n"
-			   "top\r\n" VAULTNOTE_BEGIN "\r\nold\r\n"
-			   VAULTNOTE_END "\r\nbottom\r\n";
-	const char *want = "---\r\ntags:\r\n  - b\r\nmine: 1\r\n---\r\n"
-			   "top\r\n" VAULTNOTE_BEGIN "\r\nnew\r\n\r\nx\r\n"
-			   VAULTNOTE_END "\r\nbottom\r\n";
-	vaultnote_hashes a = hashes(text), b = hashes("---\ntags: [a]\n---\n"
-						      BEGIN "old\n" END);
+			   "top\r\n" VAULTNOTE_BEGIN "\r\nold\r\n" VAULTNOTE_END
+			   "\r\nbottom\r\n";
+	const char *want =
+	    "---\r\ntags:\r\n  - b\r\nmine: 1\r\n---\r\n"
+	    "top\r\n" VAULTNOTE_BEGIN "\r\nnew\r\n\r\nx\r\n" VAULTNOTE_END
+	    "\r\nbottom\r\n";
+	vaultnote_hashes a = hashes(text),
+			 b = hashes("---\ntags: [a]\n---\n" BEGIN "old\n" END);
 
 	/* Line endings alone are not an edit. */
 	ck_assert_uint_eq(a.region, b.region);
@@ -161,9 +165,9 @@ START_TEST(test_broken_markers)
 	ck_assert(strstr(kb_error_last(), "no attackkb region") != NULL);
 	ck_assert_int_eq(vaultnote_hashes_of(&h, twice, strlen(twice), owned),
 			 KB_EPARSE);
-	ck_assert_int_eq(vaultnote_hashes_of(&h, reversed, strlen(reversed),
-					     owned),
-			 KB_EPARSE);
+	ck_assert_int_eq(
+	    vaultnote_hashes_of(&h, reversed, strlen(reversed), owned),
+	    KB_EPARSE);
 	ck_assert_int_eq(vaultnote_hashes_of(&h, no_end, strlen(no_end), owned),
 			 KB_EPARSE);
 	ck_assert_int_eq(vaultnote_splice(&out, &len, twice, strlen(twice),
@@ -178,9 +182,8 @@ START_TEST(test_broken_markers)
 				  "%% attackkb:begin v0 %%\nx\n"
 				  "%% attackkb:end, v0 %%\n";
 
-		ck_assert_int_eq(vaultnote_hashes_of(&h, odd, strlen(odd),
-						     owned),
-				 0);
+		ck_assert_int_eq(
+		    vaultnote_hashes_of(&h, odd, strlen(odd), owned), 0);
 		ck_assert_uint_eq(h.region, vaultnote_hash("x\n", 2));
 	}
 }
@@ -193,9 +196,8 @@ START_TEST(test_binary_and_odd_text)
 	size_t n = sizeof(text) - 1, len;
 	char *out;
 
-	ck_assert_int_eq(vaultnote_splice(&out, &len, text, n, NULL, "y\n",
-					  owned),
-			 0);
+	ck_assert_int_eq(
+	    vaultnote_splice(&out, &len, text, n, NULL, "y\n", owned), 0);
 	ck_assert_uint_eq(len, n);
 	ck_assert_mem_eq(out, "a\0b\n" BEGIN "y\n" END "c\0d", n);
 	free(out);
