@@ -828,6 +828,10 @@ int vault_open(vault **out, const char *dir, const vault_opts *opts)
 	int error;
 
 	*out = NULL;
+	if (!dir || !*dir) {
+		free(v);
+		return kb_error_set(KB_EUSAGE, "vault: no folder given");
+	}
 	v->dir = xstrdup(dir);
 	v->opts = opts ? *opts : defaults;
 	v->owned = dup_list(v->opts.owned_keys);

@@ -2,6 +2,7 @@
  * folder: first export, unchanged re-export, analyst edits kept, conflicts,
  * foreign files, stale notes and prune, interruption, errors. */
 #include "export/vault.h"
+#include "export/vaultfile.h"
 #include "export/vaultnote.h"
 #include "kb/error.h"
 #include "kb/fsutil.h"
@@ -843,6 +844,7 @@ START_TEST(test_open_errors)
 	vault_opts o = VAULT_OPTS_INIT;
 	vault *v, *w;
 
+	ck_assert_int_eq(vault_open(&v, "", &o), KB_EUSAGE);
 	spit("plain-file", "x");
 	ck_assert_int_eq(vault_open(&v, file, &o), KB_EIO);
 	ck_assert_ptr_null(v);
@@ -982,6 +984,63 @@ START_TEST(test_long_utf8_names)
 }
 END_TEST
 
+START_TEST(test_clashing_names_give_distinct_files)
+{
+	/* Names that clash after case folding or replacement, devices,
+	 * traversal, controls, a 300-byte name: one file each. */
+	static const char *const obj[][2] = {
+		{"T1", "Create Account"},   {"T1", "create account"},
+		{"T1", "CREATE ACCOUNT"},   {"T1", "a/b"},
+		{"T1", "a:b"},		    {"T1", "a\\b"},
+		{"T1", "a|b"},		    {"T1", "a#b"},
+		{NULL, "CON"},		    {NULL, "con.md"},
+		{NULL, "LPT1"},		    {NULL, "../../etc/passwd"},
+		{NULL, ".."},		    {NULL, "..."},
+		{"T2", "tab\there\x01"},   {"T2", "tab here"},
+		{"T2", "dots. . ."},	    {"T2", "dots"},
+	};
+	size_t n = sizeof(obj) / sizeof(obj[0]);
+	vaultfile_names *set = vaultfile_names_new();
+	strbuf big = STRBUF_INIT;
+	vault_report r;
+	vault *v;
+	char key[32], *out;
+
+	for (size_t i = 0; i < n; i++) {
+		snprintf(key, sizeof(key), "k%02zu", i);
+		ck_assert_int_eq(vaultfile_names_add(set, key, obj[i][0],
+						     obj[i][1]),
+				 0);
+	}
+	while (big.len < 300)
+		strbuf_puts(&big, "\xe2\x82\xac"); /* U+20AC, 3 bytes */
+	ck_assert_int_eq(vaultfile_names_add(set, "k98", "T3", big.ptr), 0);
+	ck_assert_int_eq(vaultfile_names_add(set, "k99", "T3", big.ptr), 0);
+	vaultfile_names_resolve(set);
+	v = open_vault(false);
+	for (size_t i = 0; i <= n + 1; i++) {
+		char *rel;
+
+		snprintf(key, sizeof(key), "k%02zu", i < n ? i : 98 + i - n);
+		rel = xasprintf("Notes/%s", vaultfile_names_get(set, key));
+		put(v, rel, NULL, key);
+		free(rel);
+	}
+	r = finish(v);
+	ck_assert_uint_eq(r.count[VAULT_ADDED], n + 2);
+	vault_report_free(&r);
+	/* As many files as objects, also on a case-insensitive system. */
+	ck_assert_int_eq(test_run(&out, "ls '%s/Notes' | tr A-Z a-z | sort -u "
+					"| wc -l",
+				  dir),
+			 0);
+	ck_assert_int_eq(atoi(out), (int)n + 2);
+	free(out);
+	vaultfile_names_free(set);
+	strbuf_free(&big);
+}
+END_TEST
+
 Suite *vault_suite(void)
 {
 	Suite *s = suite_create("vault");
@@ -1010,6 +1069,7 @@ Suite *vault_suite(void)
 	tcase_add_test(tc, test_bad_arguments);
 	tcase_add_test(tc, test_dry_run_writes_nothing);
 	tcase_add_test(tc, test_long_utf8_names);
+	tcase_add_test(tc, test_clashing_names_give_distinct_files);
 	suite_add_tcase(s, tc);
 	return s;
 }
