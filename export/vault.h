@@ -90,9 +90,11 @@ typedef struct {
 	char *path;          /* relative to DIR, '/'-separated */
 	vault_status status; /* what happened */
 	char *detail;        /* why (conflicts, foreign, stale...), or NULL */
-	char *conflict_path; /* VAULT_CONFLICT: relative path of the new
-				version beside the note; NULL if none could be
-				written (detail says why) */
+	char *conflict_path; /* VAULT_CONFLICT: relative path of the
+				.attackkb-new.md beside the note; NULL if it
+				could not be written (detail says why, and
+				says when it is an older one the analyst
+				edited, which is left alone) */
 } vault_item;
 
 typedef struct {
@@ -107,9 +109,11 @@ typedef struct {
  * read its manifest and journal. Fails early, before writing any note, if
  * dir is not a folder or not writable, or if another attackkb process is
  * exporting to it (flock on DIR/.attackkb/lock). The caller closes *out with
- * vault_close(). Returns 0, KB_EIO (message names the path and the system
- * error), KB_EEXISTS (vault busy), KB_EPARSE ("manifest:LINE: ...") or
- * KB_ELIMIT (manifest larger than KB_MAX_MANIFEST_FILE). */
+ * vault_close(). With opts.dry_run nothing is created and no lock taken.
+ * Returns 0, KB_EIO (message names the path and the system error),
+ * KB_EEXISTS (vault busy), KB_EPARSE ("PATH:LINE: malformed manifest line",
+ * also for a path escaping the vault), KB_ELIMIT (manifest larger than
+ * KB_MAX_MANIFEST_FILE) or KB_EUSAGE (dir empty). */
 int vault_open(vault **out, const char *dir, const vault_opts *opts);
 
 /* Write (or update, or report) the note at relpath following the rules
@@ -129,8 +133,9 @@ int vault_put_note(vault *v, const char *relpath, const char *frontmatter,
  * opts.prune) and spent conflict files, write the manifest atomically if it
  * changed, remove the journal. *out receives the report (the caller frees
  * it with vault_report_free(); filled even on error). Call once, then
- * vault_close(). Returns 0 or KB_EIO (the journal then stays, so the next
- * vault_open() still knows every file written). */
+ * vault_close(). Returns 0, KB_EIO (the journal then stays, so the next
+ * vault_open() still knows every file written) or KB_EUSAGE (called
+ * twice). */
 int vault_finish(vault *v, vault_report *out);
 
 /* Release the vault and its lock. Without vault_finish(), notes already
