@@ -13,6 +13,9 @@ int main(void)
 		html_suite,
 		http_suite,
 		app_suite,
+		vaultfile_suite,
+		vaultnote_suite,
+		vault_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	int failed;

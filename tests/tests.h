@@ -11,6 +11,9 @@ Suite *cgi_suite(void);
 Suite *html_suite(void);
 Suite *http_suite(void);
 Suite *app_suite(void);
+Suite *vaultfile_suite(void);
+Suite *vaultnote_suite(void);
+Suite *vault_suite(void);
 
 /* Fixture path relative to tests/ (the runner's working folder). */
 #define FIXTURE(name) "fixtures/" name
