@@ -4,6 +4,7 @@
 #include "kb/ingest.h"
 #include "kb/error.h"
 #include "kb/store_impl.h"
+#include "kb/strmap.h"
 #include "kb/xalloc.h"
 
 #include <stdint.h>
@@ -11,72 +12,13 @@
 #include <string.h>
 #include <time.h>
 
-/* References seen in this ingest: key -> reference id (open addressing). */
-struct refmap {
-	char **keys;     /* "source\x1furl\x1fdescription\x1fexternal_id" */
-	int64_t *ids;    /* reference.id */
-	size_t cap, len; /* slots, used slots */
-};
-
 struct kb_ingest {
 	kb_store *store;       /* borrowed */
 	int64_t release_id;    /* provisional release row */
 	size_t objects;        /* objects seen */
 	size_t new_objects;    /* versions inserted */
-	struct refmap refs;    /* reference cache */
+	strmap *refs;          /* reference key -> reference.id */
 };
-
-static uint64_t hash_str(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
-}
-
-static int64_t *refmap_slot(struct refmap *m, char *key, bool *found)
-{
-	size_t i;
-
-	if (m->len * 2 >= m->cap) {
-		struct refmap old = *m;
-
-		m->cap = old.cap ? old.cap * 2 : 4096;
-		m->keys = xcalloc(m->cap, sizeof(char *));
-		m->ids = xcalloc(m->cap, sizeof(int64_t));
-		m->len = 0;
-		for (i = 0; i < old.cap; i++) {
-			if (old.keys[i]) {
-				bool f;
-
-				*refmap_slot(m, old.keys[i], &f) = old.ids[i];
-			}
-		}
-		free(old.keys);
-		free(old.ids);
-	}
-	for (i = hash_str(key) & (m->cap - 1); m->keys[i];
-	     i = (i + 1) & (m->cap - 1)) {
-		if (strcmp(m->keys[i], key) == 0) {
-			*found = true;
-			free(key);
-			return &m->ids[i];
-		}
-	}
-	*found = false;
-	m->keys[i] = key;
-	m->len++;
-	return &m->ids[i];
-}
-
-static void refmap_free(struct refmap *m)
-{
-	for (size_t i = 0; i < m->cap; i++)
-		free(m->keys[i]);
-	free(m->keys);
-	free(m->ids);
-}
 
 static void bind_opt(sqlite3_stmt *st, int i, const char *s)
 {
@@ -148,6 +90,7 @@ int kb_ingest_begin(kb_ingest **out, kb_store *store)
 	}
 	ing = xcalloc(1, sizeof(*ing));
 	ing->store = store;
+	ing->refs = strmap_new();
 	ing->release_id = sqlite3_last_insert_rowid(store->db);
 	*out = ing;
 	return 0;
@@ -204,14 +147,11 @@ static int put_reference(kb_ingest *ing, const kb_extref *r, int64_t *id)
 	char *key = xasprintf("%s\x1f%s\x1f%s\x1f%s", nz(r->source_name),
 			      nz(r->url), nz(r->description),
 			      nz(r->external_id));
-	int64_t *slot;
 	sqlite3_stmt *st;
-	bool found;
 	int rc, error;
 
-	slot = refmap_slot(&ing->refs, key, &found);
-	if (found) {
-		*id = *slot;
+	if ((*id = (intptr_t)strmap_get(ing->refs, key)) != 0) {
+		free(key);
 		return 0;
 	}
 	/* Not met in this ingest: an earlier release may have stored it. */
@@ -227,8 +167,11 @@ static int put_reference(kb_ingest *ing, const kb_extref *r, int64_t *id)
 	sqlite3_bind_text(st, 3, nz(r->description), -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 4, nz(r->external_id), -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
-	*slot = *id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	*id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		strmap_put(ing->refs, key, (void *)(intptr_t)*id);
+	free(key);
 	if (rc != SQLITE_ROW)
 		return kb_store_db_error(ing->store, "store reference");
 	return 0;
@@ -486,7 +429,7 @@ int kb_ingest_commit(kb_ingest *ing, const kb_release_info *info,
 		stats->new_objects = ing->new_objects;
 		stats->findings = findings;
 	}
-	refmap_free(&ing->refs);
+	strmap_free(ing->refs);
 	free(ing);
 	return 0;
 }
@@ -496,6 +439,6 @@ void kb_ingest_abort(kb_ingest *ing)
 	if (!ing)
 		return;
 	kb_store_exec(ing->store, "ROLLBACK TO kb_ingest; RELEASE kb_ingest");
-	refmap_free(&ing->refs);
+	strmap_free(ing->refs);
 	free(ing);
 }

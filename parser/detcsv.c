@@ -3,7 +3,7 @@
  * skipped so that one typo does not lose the rest of the file. */
 #include "parser/detcsv.h"
 #include "parser/detection_impl.h"
-#include "parser/strmap.h"
+#include "kb/strmap.h"
 #include "kb/error.h"
 #include "kb/fsutil.h"
 #include "kb/limits.h"

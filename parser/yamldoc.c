@@ -1,7 +1,7 @@
 /* parser/yamldoc.c: walk libyaml's events into a yamldoc tree; depth, event
  * count and alias expansion are bounded as the events arrive. */
 #include "parser/yamldoc.h"
-#include "parser/strmap.h"
+#include "kb/strmap.h"
 #include "kb/error.h"
 #include "kb/limits.h"
 #include "kb/xalloc.h"

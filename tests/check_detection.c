@@ -6,7 +6,7 @@
 #include "parser/detcsv.h"
 #include "parser/detection.h"
 #include "parser/sigma.h"
-#include "parser/strmap.h"
+#include "kb/strmap.h"
 #include "parser/yamldoc.h"
 #include "kb/error.h"
 #include "kb/fsutil.h"
