@@ -20,6 +20,7 @@ struct kb_ctx {
 	const char *release; /* --release X.Y, or NULL for the newest */
 	kb_store *store;     /* opened by main() for CMD_NEEDS_STORE */
 	bool quiet;          /* -q: no progress or summaries on stderr */
+	const struct kb_command *cmd; /* the command being run */
 };
 
 struct kb_command {
@@ -28,6 +29,7 @@ struct kb_command {
 	const char *summary; /* one line, shown by `attackkb help` */
 	const char *help;    /* the rest of `attackkb NAME --help` */
 	unsigned flags;      /* CMD_* */
+	const char *query;   /* for cli_run_query_command: the named query */
 	int (*run)(struct kb_ctx *ctx, int argc, char **argv); /* exit code */
 };
 

@@ -5,12 +5,22 @@
 #include <stdio.h>
 #include <string.h>
 
+extern const struct kb_command cmd_check;
 extern const struct kb_command cmd_help;
 extern const struct kb_command cmd_ingest;
+extern const struct kb_command cmd_query;
+extern const struct kb_command cmd_releases;
+extern const struct kb_command cmd_show;
+extern const struct kb_command cmd_stats;
 
 const struct kb_command *const kb_commands[] = {
+	&cmd_check,
 	&cmd_help,
 	&cmd_ingest,
+	&cmd_query,
+	&cmd_releases,
+	&cmd_show,
+	&cmd_stats,
 	NULL,
 };
 

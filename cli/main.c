@@ -81,6 +81,7 @@ int main(int argc, char **argv)
 			return rc;
 		}
 	}
+	ctx.cmd = cmd;
 	optind = 0; /* each command parses its own options with getopt */
 	rc = cmd->run(&ctx, argc, argv);
 	kb_store_close(ctx.store);

@@ -359,6 +359,13 @@ static int run_checks(kb_ingest *ing, size_t *count)
 	return 0;
 }
 
+/* The public views show the newest release of each domain. */
+static const char refresh_current[] =
+	"DELETE FROM current_member; "
+	"INSERT INTO current_member (object_id, domain, release_id) "
+	"SELECT m.object_id, r.domain, r.release_id FROM current_release r "
+	"JOIN member m ON m.release_id = r.release_id;";
+
 static int version_part(const char *v, int which)
 {
 	const char *dot = strchr(v, '.');
@@ -368,8 +375,7 @@ static int version_part(const char *v, int which)
 	return dot ? atoi(dot + 1) : 0;
 }
 
-static int finish_release(kb_ingest *ing, const kb_release_info *info,
-			  size_t findings)
+static int finish_release(kb_ingest *ing, const kb_release_info *info)
 {
 	sqlite3_stmt *st;
 	char now[32];
@@ -408,7 +414,6 @@ static int finish_release(kb_ingest *ing, const kb_release_info *info,
 				    info->domain, info->version);
 	if (rc != SQLITE_DONE)
 		return kb_store_db_error(ing->store, "record release");
-	(void)findings;
 	return 0;
 }
 
@@ -418,8 +423,9 @@ int kb_ingest_commit(kb_ingest *ing, const kb_release_info *info,
 	size_t findings = 0;
 	int error;
 
-	if ((error = run_checks(ing, &findings)) < 0 ||
-	    (error = finish_release(ing, info, findings)) < 0 ||
+	if ((error = finish_release(ing, info)) < 0 ||
+	    (error = kb_store_exec(ing->store, refresh_current)) < 0 ||
+	    (error = run_checks(ing, &findings)) < 0 ||
 	    (error = kb_store_exec(ing->store, "RELEASE kb_ingest")) < 0) {
 		kb_ingest_abort(ing);
 		return error;

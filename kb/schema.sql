@@ -59,6 +59,16 @@ CREATE TABLE member (
 ) WITHOUT ROWID;
 CREATE INDEX member_object ON member (object_id);
 
+-- The object versions the public views show: the members of the newest
+-- release of each domain, refreshed after every ingest (a table, not a
+-- view, so that queries plan and run fast).
+CREATE TABLE current_member (
+  object_id  INTEGER NOT NULL REFERENCES object (id),
+  domain     TEXT NOT NULL,
+  release_id INTEGER NOT NULL REFERENCES release (id),
+  PRIMARY KEY (object_id, domain)
+) WITHOUT ROWID;
+
 -- List-valued fields of an object, one row per item: every list of strings
 -- under its STIX field name (x_mitre_platforms, aliases, x_mitre_domains,
 -- x_mitre_analytic_refs, tactic_refs, ...), and these lists of records:

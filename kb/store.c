@@ -162,9 +162,6 @@ int kb_store_open(kb_store **out, const char *path, unsigned flags)
 				   "PRAGMA cache_size = -65536;"
 				   "PRAGMA temp_store = MEMORY;")) < 0)
 		goto done;
-	if (!store->writable &&
-	    (error = kb_store_exec(store, "PRAGMA mmap_size = 268435456;")) < 0)
-		goto done;
 	if ((error = check_schema(store)) < 0)
 		goto done;
 	*out = store;
@@ -245,13 +242,18 @@ int kb_store_select_release(kb_store *store, const char *version)
 	strbuf_printf(&sql,
 		      "CREATE TEMP VIEW current_release AS SELECT id AS "
 		      "release_id, domain, version FROM release WHERE "
-		      "version = '%s';\n",
-		      version);
+		      "version = '%s';\n"
+		      "CREATE TEMP VIEW cur AS SELECT o.*, r.domain AS domain, "
+		      "r.id AS release_id FROM release r JOIN member m ON "
+		      "m.release_id = r.id JOIN object o ON o.id = m.object_id "
+		      "WHERE r.version = '%s';\n",
+		      version, version);
 	while ((p = strstr(p, "CREATE VIEW ")) != NULL) {
 		end = strstr(p, ";\n");
 		if (!end)
 			break;
-		if (strncmp(p, "CREATE VIEW current_release ", 28) != 0) {
+		if (strncmp(p, "CREATE VIEW current_release ", 28) != 0 &&
+		    strncmp(p, "CREATE VIEW cur ", 16) != 0) {
 			strbuf_puts(&sql, "CREATE TEMP VIEW ");
 			strbuf_put(&sql, p + 12, (size_t)(end - p - 12));
 			strbuf_puts(&sql, ";\n");

@@ -13,10 +13,9 @@ WHERE NOT EXISTS (
 
 -- Every object version in the selected releases, one row per domain.
 CREATE VIEW cur AS
-SELECT o.*, cr.domain AS domain, cr.release_id AS release_id
-FROM current_release cr
-JOIN member m ON m.release_id = cr.release_id
-JOIN object o ON o.id = m.object_id;
+SELECT o.*, c.domain AS domain, c.release_id AS release_id
+FROM current_member c
+JOIN object o ON o.id = c.object_id;
 
 -- The same without revoked and deprecated objects.
 CREATE VIEW live AS
@@ -27,13 +26,16 @@ SELECT stix_id, attack_id, kind AS type, name, domain, description, url,
        revoked, deprecated, version, created, modified, id AS object_id
 FROM cur WHERE kind IS NOT NULL;
 
+-- (Views never LEFT JOIN a view: SQLite would materialise the whole
+-- release for it. Optional parts are correlated subqueries instead.)
 CREATE VIEW techniques AS
-SELECT t.attack_id, t.name, t.domain, p.attack_id AS parent_id,
+SELECT t.attack_id, t.name, t.domain,
+       (SELECT p.attack_id FROM live r
+        JOIN live p ON p.stix_id = r.target_ref AND p.domain = r.domain
+        WHERE r.source_ref = t.stix_id AND r.rel_type = 'subtechnique-of'
+          AND r.domain = t.domain) AS parent_id,
        t.description, t.url, t.stix_id, t.id AS object_id
 FROM live t
-LEFT JOIN live r ON r.source_ref = t.stix_id AND r.rel_type = 'subtechnique-of'
-                AND r.domain = t.domain
-LEFT JOIN live p ON p.stix_id = r.target_ref AND p.domain = t.domain
 WHERE t.kind IN ('technique', 'subtechnique');
 
 CREATE VIEW tactics AS
@@ -93,12 +95,14 @@ LEFT JOIN prop pl ON pl.object_id = a.id AND pl.field = 'x_mitre_platforms'
 WHERE d.kind = 'detection_strategy';
 
 CREATE VIEW analytic_log_sources AS
-SELECT a.attack_id AS analytic_id, dc.attack_id AS data_component_id,
+SELECT a.attack_id AS analytic_id,
+       (SELECT dc.attack_id FROM live dc
+        WHERE dc.stix_id = ls.value AND dc.domain = a.domain)
+         AS data_component_id,
        ls.v2 AS name, ls.v3 AS channel, a.domain
 FROM live a
 JOIN prop ls ON ls.object_id = a.id
             AND ls.field = 'x_mitre_log_source_references'
-LEFT JOIN live dc ON dc.stix_id = ls.value AND dc.domain = a.domain
 WHERE a.kind = 'analytic';
 
 CREATE VIEW platforms AS
@@ -111,9 +115,10 @@ FROM live o JOIN prop p ON p.object_id = o.id
                       AND p.field IN ('aliases', 'x_mitre_aliases')
 WHERE p.value <> o.name;
 
+-- object_id is the ATT&CK ID; relationships have none: use stix_id.
 CREATE VIEW refs AS
-SELECT coalesce(o.attack_id, o.stix_id) AS object_id, f.source_name, f.url,
-       f.description, f.external_id, c.ord, o.domain
+SELECT o.attack_id AS object_id, f.source_name, f.url, f.description,
+       f.external_id, c.ord, o.domain, o.stix_id
 FROM live o
 JOIN cites c ON c.object_id = o.id
 JOIN reference f ON f.id = c.reference_id;

@@ -1,0 +1,321 @@
+/* kb/describe.c: one object with everything around it, as sections of
+ * rows from the public views; what each type shows is the table below. */
+#include "kb/describe.h"
+#include "kb/error.h"
+#include "kb/query.h"
+#include "kb/strbuf.h"
+#include "kb/xalloc.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int kb_is_attack_id(const char *s, char *out)
+{
+	static const char *const prefixes[] = {"DET", "TA", "DS", "DC", "AN",
+					       "T",   "M",  "G",  "S",  "C",
+					       "A"};
+	size_t n = 0, i;
+
+	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		n = strlen(prefixes[i]);
+		if (strncasecmp(s, prefixes[i], n) == 0 &&
+		    isdigit((unsigned char)s[n]))
+			break;
+	}
+	if (i == sizeof(prefixes) / sizeof(prefixes[0]))
+		return 0;
+	if (strspn(s + n, "0123456789") != 4)
+		return 0;
+	if (s[n + 4] == '.' && n == 1 && toupper((unsigned char)s[0]) == 'T') {
+		if (strspn(s + n + 5, "0123456789") != 3 || s[n + 8] != '\0')
+			return 0;
+	} else if (s[n + 4] != '\0') {
+		return 0;
+	}
+	if (out) {
+		size_t len = strlen(s);
+
+		for (size_t k = 0; k <= len; k++)
+			out[k] = (char)toupper((unsigned char)s[k]);
+	}
+	return 1;
+}
+
+/* What each type of object shows. ?1 is its ATT&CK ID, ?2 its domain. */
+static const struct section_spec {
+	const char *types; /* space-separated kinds, with spaces around */
+	const char *title, *key, *sql;
+} sections[] = {
+	{" technique ", "Sub-techniques", "subtechniques",
+	 "SELECT source_id AS id, source_name AS name FROM relationships "
+	 "WHERE relationship = 'subtechnique-of' AND target_id = ?1 AND "
+	 "domain = ?2 ORDER BY id"},
+	{" technique subtechnique ", "Mitigations", "mitigations",
+	 "SELECT source_id AS id, source_name AS name, description FROM "
+	 "relationships WHERE relationship = 'mitigates' AND target_id = ?1 "
+	 "AND domain = ?2 AND source_type = 'mitigation' ORDER BY id"},
+	{" technique subtechnique ", "Procedure examples", "procedures",
+	 "SELECT source_id AS id, source_type AS type, source_name AS name, "
+	 "description FROM uses WHERE technique_id = ?1 AND domain = ?2 "
+	 "ORDER BY CASE source_type WHEN 'group' THEN 0 WHEN 'software' THEN "
+	 "1 ELSE 2 END, id"},
+	{" technique subtechnique ", "Detection strategies", "detection",
+	 "SELECT d.detection_strategy_id AS strategy, s.name AS name, "
+	 "a.attack_id AS analytic, a.platform, (SELECT group_concat(l.name "
+	 "|| coalesce(' (' || l.channel || ')', ''), '; ') FROM "
+	 "analytic_log_sources l WHERE l.analytic_id = a.attack_id AND "
+	 "l.domain = a.domain) AS log_sources FROM detects d JOIN "
+	 "attack_objects s ON s.attack_id = d.detection_strategy_id AND "
+	 "s.domain = d.domain JOIN analytics a ON a.detection_strategy_id = "
+	 "d.detection_strategy_id AND a.domain = d.domain WHERE "
+	 "d.technique_id = ?1 AND d.domain = ?2 ORDER BY strategy, analytic"},
+	{" technique subtechnique ", "Targeted assets", "assets",
+	 "SELECT target_id AS id, target_name AS name FROM relationships "
+	 "WHERE relationship = 'targets' AND source_id = ?1 AND domain = ?2 "
+	 "ORDER BY id"},
+	{" tactic ", "Techniques", "techniques",
+	 "SELECT tt.technique_id AS id, t.name, t.parent_id AS parent FROM "
+	 "technique_tactics tt JOIN techniques t ON t.attack_id = "
+	 "tt.technique_id AND t.domain = tt.domain WHERE tt.tactic_id = ?1 "
+	 "AND tt.domain = ?2 ORDER BY id"},
+	{" mitigation ", "Techniques addressed", "techniques",
+	 "SELECT target_id AS id, target_name AS name, description FROM "
+	 "relationships WHERE relationship = 'mitigates' AND source_id = ?1 "
+	 "AND domain = ?2 ORDER BY id"},
+	{" group campaign software ", "Techniques used", "techniques",
+	 "SELECT target_id AS id, target_name AS name, description FROM "
+	 "relationships WHERE relationship = 'uses' AND source_id = ?1 AND "
+	 "domain = ?2 AND target_type IN ('technique', 'subtechnique') ORDER "
+	 "BY id"},
+	{" group campaign ", "Software used", "software",
+	 "SELECT target_id AS id, target_name AS name, description FROM "
+	 "relationships WHERE relationship = 'uses' AND source_id = ?1 AND "
+	 "domain = ?2 AND target_type = 'software' ORDER BY id"},
+	{" software ", "Used by", "used_by",
+	 "SELECT source_id AS id, source_type AS type, source_name AS name, "
+	 "description FROM relationships WHERE relationship = 'uses' AND "
+	 "target_id = ?1 AND domain = ?2 ORDER BY type, id"},
+	{" group ", "Campaigns", "campaigns",
+	 "SELECT source_id AS id, source_name AS name, description FROM "
+	 "relationships WHERE relationship = 'attributed-to' AND target_id = "
+	 "?1 AND domain = ?2 ORDER BY id"},
+	{" campaign ", "Attributed to", "attributed_to",
+	 "SELECT target_id AS id, target_name AS name, description FROM "
+	 "relationships WHERE relationship = 'attributed-to' AND source_id = "
+	 "?1 AND domain = ?2 ORDER BY id"},
+	{" detection_strategy ", "Detects", "detects",
+	 "SELECT target_id AS id, target_name AS name FROM relationships "
+	 "WHERE relationship = 'detects' AND source_id = ?1 AND domain = ?2 "
+	 "ORDER BY id"},
+	{" detection_strategy ", "Analytics", "analytics",
+	 "SELECT a.attack_id AS id, a.platform, a.description, (SELECT "
+	 "group_concat(l.name || coalesce(' (' || l.channel || ')', ''), "
+	 "'; ') FROM analytic_log_sources l WHERE l.analytic_id = a.attack_id "
+	 "AND l.domain = a.domain) AS log_sources FROM analytics a WHERE "
+	 "a.detection_strategy_id = ?1 AND a.domain = ?2 ORDER BY id"},
+	{" analytic ", "Detection strategy", "strategy",
+	 "SELECT a.detection_strategy_id AS id, s.name FROM analytics a JOIN "
+	 "attack_objects s ON s.attack_id = a.detection_strategy_id AND "
+	 "s.domain = a.domain WHERE a.attack_id = ?1 AND a.domain = ?2"},
+	{" analytic ", "Log sources", "log_sources",
+	 "SELECT data_component_id AS data_component, name, channel FROM "
+	 "analytic_log_sources WHERE analytic_id = ?1 AND domain = ?2"},
+	{" analytic ", "Mutable elements", "mutable_elements",
+	 "SELECT p.value AS field, p.v2 AS description FROM attack_objects o "
+	 "JOIN prop p ON p.object_id = o.object_id AND p.field = "
+	 "'x_mitre_mutable_elements' WHERE o.attack_id = ?1 AND o.domain = ?2 "
+	 "ORDER BY p.ord"},
+	{" data_component ", "Log sources", "log_sources",
+	 "SELECT p.value AS name, p.v2 AS channel FROM attack_objects o JOIN "
+	 "prop p ON p.object_id = o.object_id AND p.field = "
+	 "'x_mitre_log_sources' WHERE o.attack_id = ?1 AND o.domain = ?2 "
+	 "ORDER BY p.ord"},
+	{" data_component ", "Analytics using it", "analytics",
+	 "SELECT analytic_id AS id, name, channel FROM analytic_log_sources "
+	 "WHERE data_component_id = ?1 AND domain = ?2 ORDER BY id"},
+	{" asset ", "Targeted by", "targeted_by",
+	 "SELECT source_id AS id, source_name AS name FROM relationships "
+	 "WHERE relationship = 'targets' AND target_id = ?1 AND domain = ?2 "
+	 "ORDER BY id"},
+	{" technique subtechnique tactic mitigation group software campaign "
+	 "data_source data_component detection_strategy analytic asset ",
+	 "References", "references",
+	 "SELECT source_name AS source, url, description FROM refs WHERE "
+	 "object_id = ?1 AND domain = ?2 AND external_id = '' ORDER BY ord"},
+};
+
+/* The object's own fields; lists joined by ", ". */
+static const char field_sql[] =
+	"SELECT o.attack_id, o.name, o.type, o.domain, o.description, "
+	"o.version, o.created, o.modified, o.url, o.revoked, o.deprecated, "
+	"(SELECT group_concat(p.value, ', ') FROM prop p WHERE p.object_id = "
+	"o.object_id AND p.field IN ('aliases', 'x_mitre_aliases') AND p.value "
+	"<> o.name) AS aliases, "
+	"(SELECT group_concat(tactic, ', ') FROM technique_tactics tt WHERE "
+	"tt.technique_id = o.attack_id AND tt.domain = o.domain) AS tactics, "
+	"(SELECT group_concat(p.value, ', ') FROM prop p WHERE p.object_id = "
+	"o.object_id AND p.field = 'x_mitre_platforms') AS platforms, "
+	"(SELECT parent_id || ' ' || (SELECT name FROM techniques p WHERE "
+	"p.attack_id = t.parent_id AND p.domain = t.domain) FROM techniques t "
+	"WHERE t.attack_id = o.attack_id AND t.domain = o.domain) AS parent, "
+	"CASE WHEN o.revoked THEN (SELECT successor_id || ' ' || "
+	"successor_name FROM successors s WHERE s.attack_id = o.attack_id AND "
+	"s.domain = o.domain) END AS revoked_by, "
+	"(SELECT group_concat(d.domain, ', ') FROM attack_objects d WHERE "
+	"d.attack_id = o.attack_id AND d.type = o.type) AS domains "
+	"FROM attack_objects o WHERE o.attack_id = ?1 AND o.domain = ?2 "
+	"ORDER BY o.revoked LIMIT 1";
+
+/* Objects an ID or name could mean, enterprise first. */
+static const char find_id_sql[] =
+	"SELECT attack_id, domain, name, type FROM attack_objects WHERE "
+	"attack_id = ?1 AND (?2 IS NULL OR domain = ?2) ORDER BY revoked, "
+	"domain = 'enterprise-attack' DESC, domain";
+static const char find_name_sql[] =
+	"SELECT DISTINCT attack_id, domain, name, type FROM attack_objects "
+	"WHERE name = ?1 COLLATE NOCASE AND (?2 IS NULL OR domain = ?2) "
+	"ORDER BY revoked, domain = 'enterprise-attack' DESC, domain, "
+	"attack_id";
+
+static void add_field(kb_doc *doc, const char *key, const char *value)
+{
+	if (!value || !*value)
+		return;
+	doc->fields = xreallocarray(doc->fields, doc->nfields + 1,
+				    sizeof(kb_field));
+	doc->fields[doc->nfields++] = (kb_field){key, xstrdup(value)};
+}
+
+static int find(kb_rows **out, kb_store *store, const char *query,
+		const char *domain)
+{
+	char id[32];
+	const char *args[2] = {query, domain};
+	int error;
+
+	if (strlen(query) < sizeof(id) && kb_is_attack_id(query, id)) {
+		args[0] = id;
+		return kb_rows_query(out, store, find_id_sql, args, 2);
+	}
+	if ((error = kb_rows_query(out, store, find_name_sql, args, 2)) < 0)
+		return error;
+	return 0;
+}
+
+static int ambiguous(const kb_rows *rows, const char *query)
+{
+	strbuf sb = STRBUF_INIT;
+
+	for (size_t r = 0; r < rows->nrows && r < 20; r++)
+		strbuf_printf(&sb, "%s%s %s (%s, %s)", r ? "; " : "",
+			      kb_rows_get(rows, r, 0), kb_rows_get(rows, r, 2),
+			      kb_rows_get(rows, r, 3), kb_rows_get(rows, r, 1));
+	kb_error_set(KB_EUSAGE, "'%s' names %zu objects: %s; use the ID",
+		     query, rows->nrows, sb.ptr);
+	strbuf_free(&sb);
+	return KB_EUSAGE;
+}
+
+int kb_describe(kb_doc **out, kb_store *store, const char *query,
+		const char *domain)
+{
+	static const char *const keys[] = {
+		"id", "name", "type", "domain", NULL, "version", "created",
+		"modified", "url", NULL, NULL, "aliases", "tactics",
+		"platforms", "parent", "revoked_by", "domains"};
+	kb_rows *found = NULL, *f = NULL;
+	kb_doc *doc = NULL;
+	const char *args[2];
+	int error;
+
+	*out = NULL;
+	if ((error = find(&found, store, query, domain)) < 0)
+		goto done;
+	if (found->nrows == 0) {
+		error = kb_error_set(KB_ENOTFOUND,
+				     "no object with ID or name '%s'%s%s",
+				     query, domain ? " in " : "",
+				     domain ? domain : "");
+		goto done;
+	}
+	if (strcmp(kb_rows_get(found, 0, 0), query) != 0 &&
+	    !kb_is_attack_id(query, NULL) && found->nrows > 1 &&
+	    strcmp(kb_rows_get(found, 0, 0), kb_rows_get(found, 1, 0)) != 0) {
+		error = ambiguous(found, query);
+		goto done;
+	}
+	args[0] = kb_rows_get(found, 0, 0);
+	args[1] = kb_rows_get(found, 0, 1);
+	if ((error = kb_rows_query(&f, store, field_sql, args, 2)) < 0)
+		goto done;
+	if (f->nrows == 0) {
+		error = kb_error_set(KB_ENOTFOUND, "no object '%s'", query);
+		goto done;
+	}
+	doc = xcalloc(1, sizeof(*doc));
+	doc->attack_id = xstrdup(args[0]);
+	doc->domain = xstrdup(args[1]);
+	doc->name = xstrdup(kb_rows_get(f, 0, 1) ? kb_rows_get(f, 0, 1) : "");
+	doc->type = xstrdup(kb_rows_get(f, 0, 2));
+	if (kb_rows_get(f, 0, 4))
+		doc->description = xstrdup(kb_rows_get(f, 0, 4));
+	for (size_t c = 0; c < f->ncols && c < sizeof(keys) / sizeof(*keys);
+	     c++)
+		if (keys[c])
+			add_field(doc, keys[c], kb_rows_get(f, 0, c));
+	if (strcmp(kb_rows_get(f, 0, 9), "0") != 0)
+		add_field(doc, "revoked", "yes");
+	if (strcmp(kb_rows_get(f, 0, 10), "0") != 0)
+		add_field(doc, "deprecated", "yes");
+	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
+		char needle[40];
+		kb_rows *rows;
+
+		snprintf(needle, sizeof(needle), " %s ", doc->type);
+		if (!strstr(sections[i].types, needle))
+			continue;
+		if ((error = kb_rows_query(&rows, store, sections[i].sql, args,
+					   2)) < 0)
+			goto done;
+		doc->sections = xreallocarray(doc->sections,
+					      doc->nsections + 1,
+					      sizeof(kb_section));
+		doc->sections[doc->nsections++] = (kb_section){
+			sections[i].title, sections[i].key, rows};
+	}
+	*out = doc;
+	doc = NULL;
+done:
+	kb_rows_free(found);
+	kb_rows_free(f);
+	kb_doc_free(doc);
+	return error;
+}
+
+const char *kb_doc_field(const kb_doc *doc, const char *key)
+{
+	for (size_t i = 0; i < doc->nfields; i++)
+		if (strcmp(doc->fields[i].key, key) == 0)
+			return doc->fields[i].value;
+	return NULL;
+}
+
+void kb_doc_free(kb_doc *doc)
+{
+	if (!doc)
+		return;
+	for (size_t i = 0; i < doc->nfields; i++)
+		free(doc->fields[i].value);
+	for (size_t i = 0; i < doc->nsections; i++)
+		kb_rows_free(doc->sections[i].rows);
+	free(doc->fields);
+	free(doc->sections);
+	free(doc->attack_id);
+	free(doc->name);
+	free(doc->type);
+	free(doc->domain);
+	free(doc->description);
+	free(doc);
+}

@@ -1,0 +1,10 @@
+-- releases
+-- The releases the store holds; "current" marks the one each domain is
+-- seen at (the newest, unless --release says otherwise).
+SELECT r.domain, r.version, r.spec_version AS stix,
+       r.objects, r.new_objects, r.ingested_at, r.source,
+       CASE WHEN c.release_id IS NULL THEN '' ELSE 'current' END AS seen,
+       r.sha256
+FROM release r
+LEFT JOIN current_release c ON c.release_id = r.id
+ORDER BY r.domain, r.major, r.minor;
