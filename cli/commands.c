@@ -10,7 +10,9 @@ extern const struct kb_command cmd_help;
 extern const struct kb_command cmd_ingest;
 extern const struct kb_command cmd_query;
 extern const struct kb_command cmd_releases;
+extern const struct kb_command cmd_search;
 extern const struct kb_command cmd_show;
+extern const struct kb_command cmd_sql;
 extern const struct kb_command cmd_stats;
 
 const struct kb_command *const kb_commands[] = {
@@ -19,7 +21,9 @@ const struct kb_command *const kb_commands[] = {
 	&cmd_ingest,
 	&cmd_query,
 	&cmd_releases,
+	&cmd_search,
 	&cmd_show,
+	&cmd_sql,
 	&cmd_stats,
 	NULL,
 };

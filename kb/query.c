@@ -181,6 +181,32 @@ void kb_rows_free(kb_rows *rows)
 	free(rows);
 }
 
+kb_rows *kb_rows_new(size_t ncols, const char *const *cols)
+{
+	kb_rows *rows = xcalloc(1, sizeof(*rows));
+
+	rows->ncols = ncols;
+	rows->cols = xcalloc(ncols, sizeof(char *));
+	for (size_t c = 0; c < ncols; c++)
+		rows->cols[c] = xstrdup(cols[c]);
+	return rows;
+}
+
+void kb_rows_add(kb_rows *rows, const char *const *cells)
+{
+	size_t n = (rows->nrows + 1) * rows->ncols;
+
+	rows->cells = xreallocarray(rows->cells, n, sizeof(char *));
+	rows->types = xreallocarray(rows->types, n, 1);
+	for (size_t c = 0; c < rows->ncols; c++) {
+		size_t i = rows->nrows * rows->ncols + c;
+
+		rows->cells[i] = cells[c] ? xstrdup(cells[c]) : NULL;
+		rows->types[i] = cells[c] ? KB_CELL_TEXT : KB_CELL_NULL;
+	}
+	rows->nrows++;
+}
+
 const struct kb_named_query *kb_query_find(const char *name)
 {
 	for (const struct kb_named_query *q = kb_named_queries; q->name; q++)

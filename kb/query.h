@@ -35,6 +35,13 @@ const char *kb_rows_get(const kb_rows *rows, size_t row, size_t col);
 
 void kb_rows_free(kb_rows *rows);
 
+/* An empty result set with these columns, for callers that build rows
+ * themselves (search hits). Free with kb_rows_free(). */
+kb_rows *kb_rows_new(size_t ncols, const char *const *cols);
+
+/* Append a row of ncols text cells (NULL for none); the cells are copied. */
+void kb_rows_add(kb_rows *rows, const char *const *cells);
+
 /* The named queries (queries/NAME.sql), terminated by a {NULL, NULL} row. */
 struct kb_named_query {
 	const char *name; /* file name without .sql */
