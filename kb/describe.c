@@ -172,6 +172,7 @@ static const char field_sql[] =
 static const char find_id_sql[] =
 	"SELECT attack_id, domain, name, type FROM attack_objects WHERE "
 	"attack_id = ?1 AND (?2 IS NULL OR domain = ?2) ORDER BY revoked, "
+	"deprecated, "
 	"domain = 'enterprise-attack' DESC, domain";
 static const char find_name_sql[] =
 	"SELECT DISTINCT attack_id, domain, name, type FROM attack_objects "

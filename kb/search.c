@@ -133,7 +133,8 @@ static const char fts_sql[] =
 
 /* Live sub-techniques: their parent is the ID before the dot. */
 static const char subs_sql[] =
-	"SELECT o.attack_id, o.name, o.kind, o.domain, '', "
+	"SELECT o.attack_id, o.name, o.kind, o.domain, substr(o.description, 1, "
+	"160), "
 	"substr(o.attack_id, 1, instr(o.attack_id, '.') - 1) FROM cur o "
 	"WHERE o.kind = 'subtechnique' AND o.revoked = 0 AND o.deprecated = 0"
 	FILTERS " ORDER BY o.attack_id";

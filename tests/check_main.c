@@ -8,6 +8,8 @@ int main(void)
 {
 	Suite *(*suites[])(void) = {
 		util_suite,
+		stix_suite,
+		attack_suite,
 		detection_suite,
 		cgi_suite,
 		html_suite,

@@ -6,6 +6,8 @@
 #include <stddef.h>
 
 Suite *util_suite(void);
+Suite *stix_suite(void);
+Suite *attack_suite(void);
 Suite *detection_suite(void);
 Suite *cgi_suite(void);
 Suite *html_suite(void);

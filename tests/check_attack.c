@@ -1,0 +1,270 @@
+/* tests/check_attack.c: the command line end to end on the shipped
+ * ATT&CK v18.1 bundles. Every expected number here was derived from the
+ * bundles independently of attackkb (Python over the raw JSON). */
+#include "tests.h"
+#include "kb/xalloc.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define DATA "../data/attack/"
+#define BUNDLES                                                              \
+	DATA "enterprise-attack-18.1.json.gz " DATA                          \
+	     "mobile-attack-18.1.json.gz " DATA "ics-attack-18.1.json.gz"
+
+static char *dir, *db, *bin;
+
+static void shipped_setup(void)
+{
+	char *out;
+
+	bin = getenv("ATTACKKB");
+	ck_assert_msg(bin != NULL, "ATTACKKB is not set (make check)");
+	dir = test_tmpdir();
+	db = xasprintf("%s/attack.db", dir);
+	ck_assert_int_eq(test_run(&out, "%s -q --db %s ingest " BUNDLES
+					" 2>&1",
+				  bin, db),
+			 0);
+	free(out);
+}
+
+static void shipped_teardown(void)
+{
+	test_rmtree(dir);
+	free(dir);
+	free(db);
+}
+
+/* Run attackkb with args on the shipped store; return stdout (caller
+ * frees) and check the exit status. */
+static char *akb(int want, const char *args)
+{
+	char *out;
+	int rc = test_run(&out, "%s --db %s %s 2>/dev/null", bin, db, args);
+
+	ck_assert_msg(rc == want, "attackkb %s: exit %d, want %d", args, rc,
+		      want);
+	return out;
+}
+
+static void expect(const char *args, const char *want)
+{
+	char *out = akb(0, args);
+
+	ck_assert_str_eq(out, want);
+	free(out);
+}
+
+START_TEST(test_counts_enterprise)
+{
+	expect("sql -f csv \"SELECT type, live, revoked, deprecated FROM "
+	       "(SELECT type, sum(revoked = 0 AND deprecated = 0) live, "
+	       "sum(revoked) revoked, sum(deprecated AND NOT revoked) "
+	       "deprecated FROM attack_objects WHERE domain = "
+	       "'enterprise-attack' GROUP BY type) ORDER BY type\"",
+	       "type,live,revoked,deprecated\r\n"
+	       "analytic,1739,0,0\r\n"
+	       "campaign,52,0,0\r\n"
+	       "data_component,106,0,3\r\n"
+	       "data_source,0,0,38\r\n"
+	       "detection_strategy,691,0,0\r\n"
+	       "group,172,6,9\r\n"
+	       "matrix,1,0,0\r\n"
+	       "mitigation,44,0,224\r\n"
+	       "software,784,2,1\r\n"
+	       "subtechnique,475,3,1\r\n"
+	       "tactic,14,0,0\r\n"
+	       "technique,216,129,11\r\n");
+}
+END_TEST
+
+START_TEST(test_relationship_counts_all_domains)
+{
+	expect("sql -f csv \"SELECT domain, (SELECT count(*) FROM uses u "
+	       "WHERE u.domain = r.domain) AS uses, (SELECT count(*) FROM "
+	       "mitigates m WHERE m.domain = r.domain) AS mitigates, (SELECT "
+	       "count(*) FROM detects d WHERE d.domain = r.domain) AS detects, "
+	       "(SELECT count(*) FROM technique_tactics t WHERE t.domain = "
+	       "r.domain) AS tactics FROM current_release r ORDER BY domain\"",
+	       "domain,uses,mitigates,detects,tactics\r\n"
+	       "enterprise-attack,16017,1445,691,887\r\n"
+	       "ics-attack,246,331,83,94\r\n"
+	       "mobile-attack,1404,167,124,144\r\n");
+	/* Analytics, live groups, software of mobile and ICS. */
+	expect("sql -f csv \"SELECT domain, count(*) FROM analytics GROUP BY "
+	       "domain ORDER BY 1\"",
+	       "domain,count(*)\r\nenterprise-attack,1739\r\n"
+	       "ics-attack,82\r\nmobile-attack,211\r\n");
+}
+END_TEST
+
+START_TEST(test_show_t1136)
+{
+	char *out;
+
+	expect("query -f csv mitigations-for T1136",
+	       "id,name,description,domain\r\n"
+	       "M1026,Privileged Account Management,Limit the number of "
+	       "accounts with permissions to create other accounts. Do not "
+	       "allow domain administrator accounts to be used for day-to-day "
+	       "operations that may expose them to potential adversaries on "
+	       "unprivileged systems.,enterprise-attack\r\n"
+	       "M1028,Operating System Configuration,Protect domain "
+	       "controllers by ensuring proper security configuration for "
+	       "critical servers.,enterprise-attack\r\n"
+	       "M1030,Network Segmentation,Configure access controls and "
+	       "firewalls to limit access to domain controllers and systems "
+	       "used to create and manage accounts.,enterprise-attack\r\n"
+	       "M1032,Multi-factor Authentication,Use multi-factor "
+	       "authentication for user and privileged accounts.,"
+	       "enterprise-attack\r\n");
+	expect("query -f csv subtechniques-of t1136",
+	       "id,name,domain\r\nT1136.001,Local Account,enterprise-attack\r\n"
+	       "T1136.002,Domain Account,enterprise-attack\r\n"
+	       "T1136.003,Cloud Account,enterprise-attack\r\n");
+	/* The whole show, as Markdown: fields and each section's rows. */
+	out = akb(0, "show -f md T1136");
+	ck_assert(strncmp(out, "# T1136 Create Account\n", 23) == 0);
+	ck_assert(strstr(out, "- **tactics**: Persistence\n"));
+	ck_assert(strstr(out, "- **platforms**: Windows, IaaS, Linux, macOS, "
+			      "Network Devices, Containers, SaaS, Office "
+			      "Suite, Identity Provider, ESXi\n"));
+	ck_assert(strstr(out, "## Sub-techniques\n\n| id | name |\n| --- | --- "
+			      "|\n| T1136.001 | Local Account |\n| T1136.002 | "
+			      "Domain Account |\n| T1136.003 | Cloud Account "
+			      "|\n\n## Mitigations"));
+	ck_assert(strstr(out, "| M1026 | Privileged Account Management |"));
+	ck_assert(strstr(out, "| M1032 | Multi-factor Authentication |"));
+	ck_assert(strstr(out, "## Procedure examples\n\n| id | type | name | "
+			      "description |\n| --- | --- | --- | --- |\n| "
+			      "G0119 | group | Indrik Spider |"));
+	ck_assert(strstr(out, "| DET0583 | Detection Strategy for T1136 - "
+			      "Create Account across platforms | AN1604 | "
+			      "Windows | WinEventLog:Security (EventCode=4720); "
+			      "WinEventLog:Sysmon (EventCode=1) |"));
+	ck_assert(strstr(out, "## References"));
+	free(out);
+	/* By name, any case; and the JSON form. */
+	out = akb(0, "show -f json 'create account'");
+	ck_assert(strstr(out, "\"id\": \"T1136\""));
+	ck_assert(strstr(out, "\"mitigations\": ["));
+	free(out);
+	/* A name shared by two techniques asks for the ID. */
+	free(akb(1, "show 'Domain Account'"));
+	free(akb(1, "show T9999"));
+}
+END_TEST
+
+START_TEST(test_revoked_and_multi_domain)
+{
+	expect("sql -f csv \"SELECT attack_id, successor_id FROM successors "
+	       "WHERE attack_id = 'T1066'\"",
+	       "attack_id,successor_id\r\nT1066,T1027.005\r\n");
+	/* DC0032 is one stored object, in three domains. */
+	expect("sql -f csv \"SELECT (SELECT count(*) FROM object WHERE "
+	       "attack_id = 'DC0032') AS stored, group_concat(domain, ' ') AS "
+	       "domains FROM (SELECT domain FROM attack_objects WHERE "
+	       "attack_id = 'DC0032' ORDER BY domain)\"",
+	       "stored,domains\r\n"
+	       "1,enterprise-attack ics-attack mobile-attack\r\n");
+}
+END_TEST
+
+START_TEST(test_search_ranking)
+{
+	char *out = akb(0, "search -f csv --limit 4 create account");
+
+	ck_assert_msg(strstr(out, "\r\nT1136,Create Account,technique,"
+				  "enterprise-attack,name,Create Account\r\n"
+				  "T1136.001,Local Account,") != NULL,
+		      "%s", out);
+	ck_assert(strstr(out, "\r\nT1136.002,") && strstr(out, "\r\nT1136.003,"));
+	free(out);
+	out = akb(0, "search -f csv 1136");
+	ck_assert(strncmp(out, "id,name,type,domain,match,snippet\r\nT1136,"
+			       "Create Account,technique,enterprise-attack,id,",
+			  70) == 0);
+	ck_assert(strstr(out, "\r\nS1136,BFG Agonizer,software,"));
+	free(out);
+	/* A phrase, a prefix. */
+	out = akb(0, "search -f csv --limit 2 '\"local account\"'");
+	ck_assert_str_eq(out, "id,name,type,domain,match,snippet\r\n"
+			      "T1087.001,Local Account,subtechnique,"
+			      "enterprise-attack,name,Local Account\r\n"
+			      "T1136.001,Local Account,subtechnique,"
+			      "enterprise-attack,name,Local Account\r\n");
+	free(out);
+	out = akb(0, "search -f csv --limit 1 'mimika*'");
+	ck_assert(strstr(out, "\r\nS0002,Mimikatz,software,enterprise-attack,"
+			      "name,"));
+	free(out);
+	/* FTS syntax is text, never an error. */
+	free(akb(0, "search '\"' '(' '*' AND - 'NEAR(' '{name}:' x"));
+	free(akb(0, "search -f json ')))'"));
+}
+END_TEST
+
+START_TEST(test_cli_contract)
+{
+	char *out;
+
+	free(akb(2, "nosuchcommand"));
+	free(akb(2, "show"));
+	free(akb(2, "stats --format xml"));
+	free(akb(0, "show --help"));
+	free(akb(1, "sql 'DELETE FROM object'"));
+	free(akb(1, "sql \"ATTACH '/tmp/x.db' AS x\""));
+	free(akb(1, "--release 9.9 stats"));
+	expect("--release 18.1 sql -f csv 'SELECT count(*) FROM techniques'",
+	       "count(*)\r\n898\r\n"); /* 691 + 124 + 83, all domains */
+	out = akb(0, "query --list");
+	ck_assert(strstr(out, "mitigations-for TECHNIQUE\n"));
+	ck_assert(strstr(out, "detections-for TECHNIQUE\n"));
+	free(out);
+	/* Messages go to stderr, data to stdout. */
+	ck_assert_int_eq(test_run(&out, "%s --db %s show T9999 2>/dev/null",
+				  bin, db),
+			 1);
+	ck_assert_str_eq(out, "");
+	free(out);
+}
+END_TEST
+
+START_TEST(test_not_a_store)
+{
+	char *out, *other = xasprintf("%s/other.db", dir);
+
+	ck_assert_int_eq(test_run(&out, "sqlite3 %s 'CREATE TABLE t(a)' && "
+					"%s --db %s stats 2>&1",
+				  other, bin, other),
+			 1);
+	ck_assert_msg(strstr(out, "other.db: not an attackkb store (a SQLite "
+				  "database of something else)\n"),
+		      "%s", out);
+	free(out);
+	free(other);
+}
+END_TEST
+
+Suite *attack_suite(void)
+{
+	Suite *s = suite_create("attack");
+	TCase *tc = tcase_create("shipped v18.1");
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_unchecked_fixture(tc, shipped_setup, shipped_teardown);
+	tcase_add_test(tc, test_counts_enterprise);
+	tcase_add_test(tc, test_relationship_counts_all_domains);
+	tcase_add_test(tc, test_show_t1136);
+	tcase_add_test(tc, test_revoked_and_multi_domain);
+	tcase_add_test(tc, test_search_ranking);
+	tcase_add_test(tc, test_cli_contract);
+	tcase_add_test(tc, test_not_a_store);
+	suite_add_tcase(s, tc);
+	return s;
+}
