@@ -4,7 +4,6 @@
 #include "kb/ingest.h"
 #include "kb/error.h"
 #include "kb/store_impl.h"
-#include "kb/strmap.h"
 #include "kb/xalloc.h"
 
 #include <stdint.h>
@@ -12,12 +11,67 @@
 #include <string.h>
 #include <time.h>
 
+/* reference hash -> id, open addressing; 0 marks an empty slot. */
+struct idmap {
+	uint64_t *keys;  /* hashes (a hash of 0 is stored as 1) */
+	int64_t *ids;    /* reference.id */
+	size_t cap, len; /* slots (a power of two), used */
+};
+
+static int64_t *idmap_slot(struct idmap *m, uint64_t key)
+{
+	size_t i;
+
+	key = key ? key : 1;
+	if (2 * (m->len + 1) > m->cap) {
+		struct idmap old = *m;
+
+		m->cap = old.cap ? 2 * old.cap : 16384;
+		m->keys = xcalloc(m->cap, sizeof(uint64_t));
+		m->ids = xcalloc(m->cap, sizeof(int64_t));
+		m->len = 0;
+		for (i = 0; i < old.cap; i++)
+			if (old.keys[i])
+				*idmap_slot(m, old.keys[i]) = old.ids[i];
+		free(old.keys);
+		free(old.ids);
+	}
+	for (i = key & (m->cap - 1); m->keys[i] && m->keys[i] != key;
+	     i = (i + 1) & (m->cap - 1))
+		;
+	if (!m->keys[i]) {
+		m->keys[i] = key;
+		m->len++;
+	}
+	return &m->ids[i];
+}
+
+static void idmap_free(struct idmap *m)
+{
+	free(m->keys);
+	free(m->ids);
+}
+
+uint64_t kb_extref_hash(const kb_extref *r)
+{
+	const char *parts[4] = {r->source_name, r->url, r->description,
+				r->external_id};
+	uint64_t h = 1469598103934665603ull;
+
+	for (int i = 0; i < 4; i++) {
+		for (const char *p = parts[i] ? parts[i] : ""; *p; p++)
+			h = (h ^ (unsigned char)*p) * 1099511628211ull;
+		h = (h ^ 0x1f) * 1099511628211ull;
+	}
+	return h;
+}
+
 struct kb_ingest {
 	kb_store *store;       /* borrowed */
 	int64_t release_id;    /* provisional release row */
 	size_t objects;        /* objects seen */
 	size_t new_objects;    /* versions inserted */
-	strmap *refs;          /* reference key -> reference.id */
+	struct idmap refs;     /* reference hash -> reference.id */
 };
 
 static void bind_opt(sqlite3_stmt *st, int i, const char *s)
@@ -90,7 +144,6 @@ int kb_ingest_begin(kb_ingest **out, kb_store *store)
 	}
 	ing = xcalloc(1, sizeof(*ing));
 	ing->store = store;
-	ing->refs = strmap_new();
 	ing->release_id = sqlite3_last_insert_rowid(store->db);
 	*out = ing;
 	return 0;
@@ -142,38 +195,53 @@ static int put_props(kb_ingest *ing, int64_t id, const kb_stix_object *o)
 	return 0;
 }
 
+/* The reference's id: from this ingest's map, else the store (an earlier
+ * release, compared by text), else a new row. Within one ingest the map
+ * trusts the 64-bit hash: two distinct references colliding would be
+ * merged, odds about 3e-12 for ATT&CK's 10,000 references. */
 static int put_reference(kb_ingest *ing, const kb_extref *r, int64_t *id)
 {
-	char *key = xasprintf("%s\x1f%s\x1f%s\x1f%s", nz(r->source_name),
-			      nz(r->url), nz(r->description),
-			      nz(r->external_id));
+	int64_t *slot = idmap_slot(&ing->refs, r->hash);
 	sqlite3_stmt *st;
 	int rc, error;
 
-	if ((*id = (intptr_t)strmap_get(ing->refs, key)) != 0) {
-		free(key);
+	if ((*id = *slot) != 0)
 		return 0;
-	}
-	/* Not met in this ingest: an earlier release may have stored it. */
-	if ((error = kb_store_stmt(
-		     &st, ing->store, KB_STMT_REF_PUT,
-		     "INSERT INTO reference (source_name, url, description, "
-		     "external_id) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO "
-		     "UPDATE SET source_name = excluded.source_name "
-		     "RETURNING id")) < 0)
+	if ((error = kb_store_stmt(&st, ing->store, KB_STMT_REF_FIND,
+				   "SELECT id FROM reference WHERE hash = ?1 "
+				   "AND source_name = ?2 AND url = ?3 AND "
+				   "description = ?4 AND external_id = ?5")) <
+	    0)
 		return error;
-	sqlite3_bind_text(st, 1, nz(r->source_name), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, nz(r->url), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, nz(r->description), -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, nz(r->external_id), -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 1, (int64_t)r->hash);
+	sqlite3_bind_text(st, 2, nz(r->source_name), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, nz(r->url), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, nz(r->description), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, nz(r->external_id), -1, SQLITE_STATIC);
 	rc = sqlite3_step(st);
 	*id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
-		strmap_put(ing->refs, key, (void *)(intptr_t)*id);
-	free(key);
-	if (rc != SQLITE_ROW)
-		return kb_store_db_error(ing->store, "store reference");
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return kb_store_db_error(ing->store, "find reference");
+	if (!*id) {
+		if ((error = kb_store_stmt(
+			     &st, ing->store, KB_STMT_REF_PUT,
+			     "INSERT INTO reference (hash, source_name, url, "
+			     "description, external_id) VALUES (?1, ?2, ?3, "
+			     "?4, ?5)")) < 0)
+			return error;
+		sqlite3_bind_int64(st, 1, (int64_t)r->hash);
+		sqlite3_bind_text(st, 2, nz(r->source_name), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, nz(r->url), -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 4, nz(r->description), -1,
+				  SQLITE_STATIC);
+		sqlite3_bind_text(st, 5, nz(r->external_id), -1,
+				  SQLITE_STATIC);
+		if ((error = step_done(ing->store, st, "store reference")) < 0)
+			return error;
+		*id = sqlite3_last_insert_rowid(ing->store->db);
+	}
+	*slot = *id;
 	return 0;
 }
 
@@ -435,7 +503,7 @@ int kb_ingest_commit(kb_ingest *ing, const kb_release_info *info,
 		stats->new_objects = ing->new_objects;
 		stats->findings = findings;
 	}
-	strmap_free(ing->refs);
+	idmap_free(&ing->refs);
 	free(ing);
 	return 0;
 }
@@ -445,6 +513,6 @@ void kb_ingest_abort(kb_ingest *ing)
 	if (!ing)
 		return;
 	kb_store_exec(ing->store, "ROLLBACK TO kb_ingest; RELEASE kb_ingest");
-	strmap_free(ing->refs);
+	idmap_free(&ing->refs);
 	free(ing);
 }

@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct kb_store kb_store;
 typedef struct kb_ingest kb_ingest;
@@ -24,7 +25,12 @@ typedef struct kb_extref {
 	const char *url;
 	const char *description;
 	const char *external_id;
+	uint64_t hash; /* kb_extref_hash() of the four, set by the parser */
 } kb_extref;
+
+/* The hash the store finds references by (FNV-1a over the four members,
+ * NULL as empty, separated). Cheap; parsers compute it on their threads. */
+uint64_t kb_extref_hash(const kb_extref *r);
 
 /* One STIX object as the parser hands it over. All strings are borrowed
  * for the duration of kb_ingest_object(); NULL when absent. */

@@ -87,15 +87,19 @@ CREATE TABLE prop (
 CREATE INDEX prop_object ON prop (object_id, field);
 CREATE INDEX prop_analytic_ref ON prop (value) WHERE field = 'x_mitre_analytic_refs';
 
--- External references, shared by every object and relationship citing them.
+-- External references, shared by every object and relationship citing them:
+-- one row per distinct (source_name, url, description, external_id), found
+-- through a 64-bit hash of the four (FNV-1a, computed by the parser).
 CREATE TABLE reference (
   id          INTEGER PRIMARY KEY,
+  hash        INTEGER NOT NULL,
   source_name TEXT NOT NULL,
   url         TEXT NOT NULL DEFAULT '',
   description TEXT NOT NULL DEFAULT '',
-  external_id TEXT NOT NULL DEFAULT '',
-  UNIQUE (source_name, url, description, external_id)
+  external_id TEXT NOT NULL DEFAULT ''
 );
+CREATE INDEX reference_hash ON reference (hash);
+CREATE INDEX reference_source ON reference (source_name);
 CREATE TABLE cites (
   object_id    INTEGER NOT NULL REFERENCES object (id),
   ord          INTEGER NOT NULL,

@@ -256,6 +256,7 @@ static int take_refs(const struct job *j, const bundle_span *sp,
 		r->external_id = member(v, "external_id");
 		if (!r->source_name)
 			continue;
+		r->hash = kb_extref_hash(r);
 		if (!p->obj.attack_id && r->external_id &&
 		    is_attack_source(r->source_name)) {
 			p->obj.attack_id = r->external_id;
