@@ -3,6 +3,7 @@
 #ifndef KB_SHA256_H
 #define KB_SHA256_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -13,6 +14,9 @@ typedef struct {
 } sha256_ctx;
 
 void sha256_init(sha256_ctx *c);
+/* Use the processor's SHA instructions if it has them (the default), or
+ * not (tests of the portable code). Returns whether they are used. */
+bool sha256_hardware(int use);
 void sha256_update(sha256_ctx *c, const void *data, size_t len);
 /* Finish and write the digest as 64 lowercase hex digits plus a NUL. */
 void sha256_final_hex(sha256_ctx *c, char out[65]);

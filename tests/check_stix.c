@@ -284,12 +284,14 @@ START_TEST(test_splitter_spans)
 }
 END_TEST
 
+/* FIPS 180-2 vectors, with the SHA instructions (_i = 1) and without. */
 START_TEST(test_sha256_vectors)
 {
 	sha256_ctx c;
 	char hex[65];
 	char *million = malloc(1000000);
 
+	sha256_hardware(_i);
 	sha256_init(&c);
 	sha256_update(&c, "abc", 3);
 	sha256_final_hex(&c, hex);
@@ -307,6 +309,7 @@ START_TEST(test_sha256_vectors)
 	ck_assert_str_eq(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200"
 			      "e046d39ccc7112cd0");
 	free(million);
+	sha256_hardware(1);
 }
 END_TEST
 
@@ -334,7 +337,7 @@ Suite *stix_suite(void)
 	tcase_add_test(bad, test_missing_file);
 	suite_add_tcase(s, bad);
 	tcase_add_test(unit, test_splitter_spans);
-	tcase_add_test(unit, test_sha256_vectors);
+	tcase_add_loop_test(unit, test_sha256_vectors, 0, 2);
 	suite_add_tcase(s, unit);
 	return s;
 }
