@@ -289,7 +289,8 @@ static int put_object(kb_ingest *ing, const kb_stix_object *o, int64_t *id)
 		     "created, revoked, deprecated, shortname, rel_type, "
 		     "source_ref, target_ref, json) VALUES (?1, ?2, ?3, ?4, "
 		     "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, "
-		     "?17, ?18)")) < 0)
+		     "?17, ?18) ON CONFLICT (stix_id, modified) DO NOTHING")) <
+	    0)
 		return error;
 	sqlite3_bind_text(st, 1, o->stix_id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, nz(o->modified), -1, SQLITE_STATIC);
@@ -313,7 +314,12 @@ static int put_object(kb_ingest *ing, const kb_stix_object *o, int64_t *id)
 		kb_error_prefix("%s", o->stix_id);
 		return error;
 	}
+	if (sqlite3_changes(ing->store->db) == 0) {
+		*id = 0; /* this version is stored already */
+		return 0;
+	}
 	*id = sqlite3_last_insert_rowid(ing->store->db);
+	ing->new_objects++;
 	if ((error = put_props(ing, *id, o)) < 0 ||
 	    (error = put_refs(ing, *id, o)) < 0)
 		return error;
@@ -337,13 +343,11 @@ int kb_ingest_object(kb_ingest *ing, const kb_stix_object *o)
 	int error;
 
 	ing->objects++;
-	if ((error = find_object(ing, o, &id)) < 0)
+	/* Insert, and look the version up only when it was there before:
+	 * one statement per object on a first ingest. */
+	if ((error = put_object(ing, o, &id)) < 0 ||
+	    (!id && (error = find_object(ing, o, &id)) < 0))
 		return error;
-	if (!id) {
-		if ((error = put_object(ing, o, &id)) < 0)
-			return error;
-		ing->new_objects++;
-	}
 	if ((error = kb_store_stmt(&st, ing->store, KB_STMT_MEMBER_PUT,
 				   "INSERT OR IGNORE INTO member (release_id, "
 				   "object_id) VALUES (?, ?)")) < 0)
