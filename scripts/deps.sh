@@ -4,7 +4,7 @@
 set -e
 pkgs="build-essential pkg-config libsqlite3-dev libjansson-dev libyaml-dev
 libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev check zlib1g-dev
-lighttpd"
+lighttpd sqlite3"
 for set in "$@"; do
 	case $set in
 	build) ;;

@@ -251,6 +251,55 @@ START_TEST(test_not_a_store)
 }
 END_TEST
 
+/* Kill an ingest at different moments: the store must keep exactly what
+ * it had (here: the mobile release) and stay sound. */
+START_TEST(test_killed_ingest_leaves_store_intact)
+{
+	static const int delays_ms[] = {30, 120, 250, 400, 600, 900, 1300};
+	char *kdb = xasprintf("%s/killed.db", dir), *out;
+
+	ck_assert_int_eq(test_run(&out, "%s -q --db %s ingest " DATA
+					"mobile-attack-18.1.json.gz 2>&1",
+				  bin, kdb),
+			 0);
+	free(out);
+	for (size_t i = 0; i < sizeof(delays_ms) / sizeof(*delays_ms); i++) {
+		pid_t pid = fork();
+		int status;
+
+		ck_assert(pid >= 0);
+		if (pid == 0) {
+			execl(bin, bin, "-q", "--db", kdb, "ingest",
+			      DATA "enterprise-attack-18.1.json.gz", (char *)NULL);
+			_exit(127);
+		}
+		usleep((useconds_t)delays_ms[i] * 1000);
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		ck_assert_int_eq(test_run(&out, "%s --db %s sql -f csv 'PRAGMA "
+						"integrity_check' 2>&1",
+					  bin, kdb),
+				 0);
+		ck_assert_str_eq(out, "integrity_check\r\nok\r\n");
+		free(out);
+		/* Unless the ingest finished before the kill, only mobile. */
+		ck_assert_int_eq(test_run(&out, "%s --db %s sql -f csv "
+						"'SELECT group_concat(domain) "
+						"AS d FROM release' 2>&1",
+					  bin, kdb),
+				 0);
+		ck_assert_msg(strcmp(out, "d\r\nmobile-attack\r\n") == 0 ||
+				      (WIFEXITED(status) &&
+				       WEXITSTATUS(status) == 0),
+			      "after a kill at %d ms: %s", delays_ms[i], out);
+		free(out);
+		if (WIFEXITED(status))
+			break; /* it finished: later kills test nothing */
+	}
+	free(kdb);
+}
+END_TEST
+
 Suite *attack_suite(void)
 {
 	Suite *s = suite_create("attack");
@@ -265,6 +314,7 @@ Suite *attack_suite(void)
 	tcase_add_test(tc, test_search_ranking);
 	tcase_add_test(tc, test_cli_contract);
 	tcase_add_test(tc, test_not_a_store);
+	tcase_add_test(tc, test_killed_ingest_leaves_store_intact);
 	suite_add_tcase(s, tc);
 	return s;
 }
