@@ -157,22 +157,29 @@ static const char field_sql[] =
 	"tt.technique_id = o.attack_id AND tt.domain = o.domain) AS tactics, "
 	"(SELECT group_concat(p.value, ', ') FROM prop p WHERE p.object_id = "
 	"o.object_id AND p.field = 'x_mitre_platforms') AS platforms, "
-	"(SELECT parent_id || ' ' || (SELECT name FROM techniques p WHERE "
-	"p.attack_id = t.parent_id AND p.domain = t.domain) FROM techniques t "
-	"WHERE t.attack_id = o.attack_id AND t.domain = o.domain) AS parent, "
-	"CASE WHEN o.revoked THEN (SELECT successor_id || ' ' || "
-	"successor_name FROM successors s WHERE s.attack_id = o.attack_id AND "
-	"s.domain = o.domain) END AS revoked_by, "
+	"(SELECT target_id || ' ' || target_name FROM relationships r WHERE "
+	"r.relationship = 'subtechnique-of' AND r.source_id = o.attack_id AND "
+	"r.domain = o.domain) AS parent, "
+	"NULL AS revoked_by, "
 	"(SELECT group_concat(d.domain, ', ') FROM attack_objects d WHERE "
 	"d.attack_id = o.attack_id AND d.type = o.type) AS domains "
 	"FROM attack_objects o WHERE o.attack_id = ?1 AND o.domain = ?2 "
 	"ORDER BY o.revoked LIMIT 1";
 
-/* Objects an ID or name could mean, enterprise first. */
+/* A revoked object's final successor (a separate statement: planning the
+ * recursive view costs more than every other field together). */
+static const char successor_sql[] =
+	"SELECT successor_id || ' ' || successor_name FROM successors WHERE "
+	"attack_id = ?1 AND domain = ?2";
+
+/* Objects an ID or name could mean, enterprise first. Old releases gave
+ * mitigations technique IDs (T1066 is also a deprecated mitigation): a
+ * T-ID means the technique, even a revoked one. */
 static const char find_id_sql[] =
 	"SELECT attack_id, domain, name, type FROM attack_objects WHERE "
-	"attack_id = ?1 AND (?2 IS NULL OR domain = ?2) ORDER BY revoked, "
-	"deprecated, "
+	"attack_id = ?1 AND (?2 IS NULL OR domain = ?2) ORDER BY "
+	"(attack_id GLOB 'T[0-9]*') <> (type IN ('technique', 'subtechnique')), "
+	"revoked, deprecated, "
 	"domain = 'enterprise-attack' DESC, domain";
 static const char find_name_sql[] =
 	"SELECT DISTINCT attack_id, domain, name, type FROM attack_objects "
@@ -266,8 +273,17 @@ int kb_describe(kb_doc **out, kb_store *store, const char *query,
 	     c++)
 		if (keys[c])
 			add_field(doc, keys[c], kb_rows_get(f, 0, c));
-	if (strcmp(kb_rows_get(f, 0, 9), "0") != 0)
+	if (strcmp(kb_rows_get(f, 0, 9), "0") != 0) {
+		kb_rows *succ;
+
 		add_field(doc, "revoked", "yes");
+		if ((error = kb_rows_query(&succ, store, successor_sql, args,
+					   2)) < 0)
+			goto done;
+		if (succ->nrows)
+			add_field(doc, "revoked_by", kb_rows_get(succ, 0, 0));
+		kb_rows_free(succ);
+	}
 	if (strcmp(kb_rows_get(f, 0, 10), "0") != 0)
 		add_field(doc, "deprecated", "yes");
 	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
