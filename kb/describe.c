@@ -163,8 +163,8 @@ static const char field_sql[] =
 	"NULL AS revoked_by, "
 	"(SELECT group_concat(d.domain, ', ') FROM attack_objects d WHERE "
 	"d.attack_id = o.attack_id AND d.type = o.type) AS domains "
-	"FROM attack_objects o WHERE o.attack_id = ?1 AND o.domain = ?2 "
-	"ORDER BY o.revoked LIMIT 1";
+	"FROM attack_objects o WHERE o.attack_id = ?1 AND o.domain = ?2 AND "
+	"o.type = ?3 LIMIT 1";
 
 /* A revoked object's final successor (a separate statement: planning the
  * recursive view costs more than every other field together). */
@@ -235,7 +235,7 @@ int kb_describe(kb_doc **out, kb_store *store, const char *query,
 		"platforms", "parent", "revoked_by", "domains"};
 	kb_rows *found = NULL, *f = NULL;
 	kb_doc *doc = NULL;
-	const char *args[2];
+	const char *args[3];
 	int error;
 
 	*out = NULL;
@@ -256,7 +256,8 @@ int kb_describe(kb_doc **out, kb_store *store, const char *query,
 	}
 	args[0] = kb_rows_get(found, 0, 0);
 	args[1] = kb_rows_get(found, 0, 1);
-	if ((error = kb_rows_query(&f, store, field_sql, args, 2)) < 0)
+	args[2] = kb_rows_get(found, 0, 3);
+	if ((error = kb_rows_query(&f, store, field_sql, args, 3)) < 0)
 		goto done;
 	if (f->nrows == 0) {
 		error = kb_error_set(KB_ENOTFOUND, "no object '%s'", query);

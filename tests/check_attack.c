@@ -165,6 +165,17 @@ START_TEST(test_revoked_and_multi_domain)
 	expect("sql -f csv \"SELECT attack_id, successor_id FROM successors "
 	       "WHERE attack_id = 'T1066'\"",
 	       "attack_id,successor_id\r\nT1066,T1027.005\r\n");
+	/* T1066 is also the ID of a deprecated mitigation: show means the
+	 * technique, and says where it went. */
+	{
+		char *out = akb(0, "show -f csv T1066");
+
+		ck_assert(strstr(out, "type,technique\r\n"));
+		ck_assert(strstr(out, "revoked,yes\r\n"));
+		ck_assert(strstr(out, "revoked_by,T1027.005 Indicator Removal "
+				      "from Tools\r\n"));
+		free(out);
+	}
 	/* DC0032 is one stored object, in three domains. */
 	expect("sql -f csv \"SELECT (SELECT count(*) FROM object WHERE "
 	       "attack_id = 'DC0032') AS stored, group_concat(domain, ' ') AS "
