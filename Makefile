@@ -48,7 +48,7 @@ $(B)/gen/assets.c: web/style.css scripts/embed-text.sh
 deps:
 	@sh scripts/deps.sh build
 
-check: deps
+check: deps lint-deps
 	$(MAKE) --no-print-directory all $(B)/check_all
 	cd tests && ATTACKKB=../$(B)/attackkb ../$(B)/check_all
 

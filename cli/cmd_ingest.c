@@ -12,6 +12,20 @@
 
 extern const struct kb_command cmd_ingest;
 
+/* ", 3 objects of unknown types and 12 unknown fields kept", or "". */
+static const char *unknown(const stix_result *res)
+{
+	static char buf[128];
+
+	if (!res->unknown_types && !res->unknown_fields)
+		return "";
+	snprintf(buf, sizeof(buf),
+		 "; kept without modelling them: %zu objects of unknown "
+		 "types, %zu unknown fields",
+		 res->unknown_types, res->unknown_fields);
+	return buf;
+}
+
 static int cmd_ingest_run(struct kb_ctx *ctx, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -75,10 +89,11 @@ static int cmd_ingest_run(struct kb_ctx *ctx, int argc, char **argv)
 		else
 			fprintf(stderr,
 				"%s: %s %s: %zu objects (%zu new versions), "
-				"%zu validation findings%s\n",
+				"%zu validation findings%s%s\n",
 				argv[i], res.domain, res.version, res.objects,
 				res.new_objects, res.findings,
-				res.findings ? " (see attackkb check)" : "");
+				res.findings ? " (see attackkb check)" : "",
+				unknown(&res));
 	}
 	if (so.strict && findings) {
 		kb_store_rollback(ctx->store);

@@ -2,7 +2,9 @@
 -- The releases the store holds; "current" marks the one each domain is
 -- seen at (the newest, unless --release says otherwise).
 SELECT r.domain, r.version, r.spec_version AS stix,
-       r.objects, r.new_objects, r.ingested_at, r.source,
+       r.objects, r.new_objects, r.unknown_types, r.unknown_fields,
+       (SELECT count(*) FROM finding f WHERE f.release_id = r.id) AS findings,
+       r.ingested_at, r.source,
        CASE WHEN c.release_id IS NULL THEN '' ELSE 'current' END AS seen,
        r.sha256
 FROM release r

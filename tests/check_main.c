@@ -10,6 +10,7 @@ int main(void)
 		util_suite,
 		stix_suite,
 		attack_suite,
+		cli_suite,
 		detection_suite,
 		cgi_suite,
 		html_suite,

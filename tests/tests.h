@@ -8,6 +8,7 @@
 Suite *util_suite(void);
 Suite *stix_suite(void);
 Suite *attack_suite(void);
+Suite *cli_suite(void);
 Suite *detection_suite(void);
 Suite *cgi_suite(void);
 Suite *html_suite(void);
