@@ -74,6 +74,18 @@ bench: deps
 	$(MAKE) --no-print-directory all
 	sh scripts/bench.sh $(B)
 
+# libFuzzer harnesses under ASan and UBSan (clang): make fuzz FUZZ_SECONDS=N
+FUZZ_SECONDS ?= 60
+FUZZ_HARNESS := $(patsubst fuzz/%.c,build-fuzz/%,$(wildcard fuzz/fuzz_*.c))
+fuzz:
+	@sh scripts/deps.sh fuzz
+	$(MAKE) --no-print-directory B=build-fuzz CC=clang \
+	  CFLAGS="-O1 -g -fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=all" \
+	  $(FUZZ_HARNESS)
+	sh scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS)
+$(B)/fuzz_%: $(B)/obj/fuzz/fuzz_%.o $(B)/libkb.a
+	$(CC) $(CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 $(B)/attackkb $(DESTDIR)$(PREFIX)/bin/attackkb
@@ -87,11 +99,11 @@ lint-deps:
 	@sh scripts/lint-deps.sh
 
 clean:
-	rm -rf $(B) build-asan
+	rm -rf $(B) build-asan build-fuzz
 
 help:
-	@echo "targets: all check asan demo bench install format lint-deps clean"
+	@echo "targets: all check asan demo bench fuzz install format lint-deps clean"
 
-.PHONY: all deps check asan demo bench install format lint-deps clean help
+.PHONY: all deps check asan demo bench fuzz install format lint-deps clean help
 -include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(B)/obj/cli/main.d
 -include $(B)/obj/web/main.d

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 #if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
 #include <immintrin.h>
 #define HAVE_SHA_NI 1
 #endif
@@ -112,11 +113,22 @@ compress_ni(uint32_t h[8], const unsigned char *p, size_t nblocks)
 
 static int ni = -1; /* use the SHA extensions: -1 = not decided yet */
 
+#ifdef HAVE_SHA_NI
+/* CPUID: leaf 7 EBX bit 29 is SHA, leaf 1 ECX bit 19 is SSE4.1. */
+static bool cpu_has_sha(void)
+{
+	unsigned a, b, c, d;
+
+	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 19)))
+		return false;
+	return __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & (1u << 29));
+}
+#endif
+
 bool sha256_hardware(int use)
 {
 #ifdef HAVE_SHA_NI
-	ni = use && __builtin_cpu_supports("sha") &&
-	     __builtin_cpu_supports("sse4.1");
+	ni = use && cpu_has_sha();
 #else
 	(void)use;
 	ni = 0;
@@ -129,8 +141,7 @@ static void compress_blocks(uint32_t h[8], const unsigned char *p,
 {
 #ifdef HAVE_SHA_NI
 	if (ni < 0)
-		ni = __builtin_cpu_supports("sha") &&
-		     __builtin_cpu_supports("sse4.1");
+		ni = cpu_has_sha();
 	if (ni) {
 		compress_ni(h, p, nblocks);
 		return;

@@ -211,11 +211,12 @@ static int scan_objects(struct scan *s, bundle *out)
 
 /* A top-level string member, kept raw (bundle ids and versions need no
  * unescaping; a value with escapes is kept as written). */
-static char *raw_string(const char *start, const char *end)
+static void set_raw_string(char **out, const char *start, const char *end)
 {
-	if (end - start < 2 || *start != '"')
-		return NULL;
-	return xstrndup(start + 1, (size_t)(end - start - 2));
+	free(*out);
+	*out = NULL;
+	if (end - start >= 2 && *start == '"')
+		*out = xstrndup(start + 1, (size_t)(end - start - 2));
 }
 
 int bundle_split(bundle *out, const char *path, const char *buf, size_t len)
@@ -255,13 +256,14 @@ int bundle_split(bundle *out, const char *path, const char *buf, size_t len)
 		} else {
 			if ((error = scan_value(&s, 1)) < 0)
 				return error;
+			/* A repeated key: the last one counts. */
 			if (klen == 6 && memcmp(key, "\"type\"", 6) == 0)
-				out->type = raw_string(val, s.p);
+				set_raw_string(&out->type, val, s.p);
 			else if (klen == 4 && memcmp(key, "\"id\"", 4) == 0)
-				out->id = raw_string(val, s.p);
+				set_raw_string(&out->id, val, s.p);
 			else if (klen == 14 &&
 				 memcmp(key, "\"spec_version\"", 14) == 0)
-				out->spec_version = raw_string(val, s.p);
+				set_raw_string(&out->spec_version, val, s.p);
 		}
 		skip_ws(&s);
 		if (s.p < s.end && *s.p == ',') {

@@ -276,6 +276,15 @@ START_TEST(test_splitter_spans)
 	ck_assert_str_eq(b.spec_version, "2.0");
 	ck_assert_str_eq(b.id, "bundle--1");
 	bundle_free(&b);
+	/* Found by fuzzing: a repeated top-level key leaked the first value
+	 * (make asan catches it). The last one counts. */
+	ck_assert_int_eq(bundle_split(&b, "t",
+				      "{\"type\": \"x\", \"type\": \"bundle\", "
+				      "\"objects\": []}",
+				      46),
+			 0);
+	ck_assert_str_eq(b.type, "bundle");
+	bundle_free(&b);
 	ck_assert_int_eq(bundle_split(&b, "t", "{\"type\": \"bundle\"}", 18),
 			 KB_EPARSE);
 	ck_assert_str_eq(kb_error_last(),
