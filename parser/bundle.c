@@ -81,9 +81,13 @@ static int scan_string(struct scan *s)
 }
 
 static int scan_value(struct scan *s, int depth);
+static int add_span(struct scan *s, bundle *out, const char *start,
+		    unsigned line, unsigned col);
 
-/* At '{' or '[': move past the matching close. */
-static int scan_container(struct scan *s, int depth)
+/* At '{' or '[': move past the matching close. With collect (the
+ * "objects" array), each element must be an object and its span is
+ * added to collect. */
+static int scan_container(struct scan *s, int depth, bundle *collect)
 {
 	char close = *s->p == '{' ? '}' : ']';
 	bool object = close == '}';
@@ -110,8 +114,22 @@ static int scan_container(struct scan *s, int depth)
 			s->p++;
 			skip_ws(s);
 		}
-		if ((error = scan_value(s, depth + 1)) < 0)
+		if (collect) {
+			const char *start = s->p;
+			unsigned line = s->line;
+			unsigned col = (unsigned)(s->p - s->bol) + 1;
+
+			if (s->p >= s->end || *s->p != '{')
+				return fail(s, KB_EPARSE,
+					    "'{': each element of \"objects\" "
+					    "must be an object");
+			if ((error = scan_container(s, depth + 1, NULL)) < 0 ||
+			    (error = add_span(s, collect, start, line, col)) <
+				    0)
+				return error;
+		} else if ((error = scan_value(s, depth + 1)) < 0) {
 			return error;
+		}
 		skip_ws(s);
 		if (s->p < s->end && *s->p == ',') {
 			s->p++;
@@ -123,8 +141,9 @@ static int scan_container(struct scan *s, int depth)
 			return 0;
 		}
 		return fail(s, KB_EPARSE,
-			    object ? "',' or '}' in an object"
-				   : "',' or ']' in an array");
+			    collect  ? "',' or ']' in \"objects\""
+			    : object ? "',' or '}' in an object"
+				     : "',' or ']' in an array");
 	}
 }
 
@@ -137,7 +156,7 @@ static int scan_value(struct scan *s, int depth)
 	switch (*s->p) {
 	case '{':
 	case '[':
-		return scan_container(s, depth);
+		return scan_container(s, depth, NULL);
 	case '"':
 		return scan_string(s);
 	}
@@ -174,39 +193,9 @@ static int add_span(struct scan *s, bundle *out, const char *start,
 
 static int scan_objects(struct scan *s, bundle *out)
 {
-	int error;
-
 	if (s->p >= s->end || *s->p != '[')
 		return fail(s, KB_EPARSE, "'[': \"objects\" must be an array");
-	s->p++;
-	skip_ws(s);
-	if (s->p < s->end && *s->p == ']') {
-		s->p++;
-		return 0;
-	}
-	for (;;) {
-		const char *start = s->p;
-		unsigned line = s->line, col = (unsigned)(s->p - s->bol) + 1;
-
-		if (s->p >= s->end || *s->p != '{')
-			return fail(s, KB_EPARSE,
-				    "'{': each element of \"objects\" must be "
-				    "an object");
-		if ((error = scan_container(s, 2)) < 0 ||
-		    (error = add_span(s, out, start, line, col)) < 0)
-			return error;
-		skip_ws(s);
-		if (s->p < s->end && *s->p == ',') {
-			s->p++;
-			skip_ws(s);
-			continue;
-		}
-		if (s->p < s->end && *s->p == ']') {
-			s->p++;
-			return 0;
-		}
-		return fail(s, KB_EPARSE, "',' or ']' in \"objects\"");
-	}
+	return scan_container(s, 1, out);
 }
 
 /* A top-level string member, kept raw (bundle ids and versions need no

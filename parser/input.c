@@ -1,91 +1,99 @@
-/* parser/input.c: whole-file reads through zlib's gzread, which passes
- * plain files through unchanged and inflates gzip ones. */
+/* parser/input.c: whole-file reads (kb/fsutil), inflating gzip content in
+ * memory with zlib. */
 #include "parser/input.h"
 #include "kb/error.h"
+#include "kb/fsutil.h"
 #include "kb/xalloc.h"
 
-#include <errno.h>
-#include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <zlib.h>
 
-int input_read(char **out, size_t *len, const char *path, size_t max)
+/* Inflate every gzip member of in[0, n) into a new buffer. */
+static int inflate_all(char **out, size_t *len, const unsigned char *in,
+		       size_t n, const char *path, size_t max)
 {
-	struct stat st;
-	size_t cap, n = 0;
-	char *buf = NULL;
-	gzFile gz = NULL;
-	int fd, error = 0;
+	z_stream z = {0};
+	size_t cap = n * 4 + 1024, have = 0;
+	char *buf = xmalloc(cap);
+	int rc = Z_OK, error = 0;
 
-	*out = NULL;
-	*len = 0;
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return kb_error_errno(errno == ENOENT ? KB_ENOTFOUND : KB_EIO,
-				      "%s", path);
-	if (fstat(fd, &st) < 0 || S_ISDIR(st.st_mode)) {
-		error = S_ISDIR(st.st_mode)
-				? kb_error_set(KB_EIO, "%s: is a directory",
-					       path)
-				: kb_error_errno(KB_EIO, "%s", path);
-		close(fd);
-		return error;
+	if (inflateInit2(&z, 15 + 16) != Z_OK) {
+		free(buf);
+		return kb_error_set(KB_ERROR, "%s: zlib: %s", path,
+				    z.msg ? z.msg : "cannot start");
 	}
-	if (!(gz = gzdopen(fd, "rb"))) {
-		close(fd);
-		return kb_error_set(KB_EIO, "%s: cannot read", path);
-	}
-	gzbuffer(gz, 1u << 17);
-	cap = S_ISREG(st.st_mode) && (size_t)st.st_size < max
-		      ? (size_t)st.st_size + 2
-		      : 1u << 20;
-	buf = xmalloc(cap);
+	z.next_in = (unsigned char *)in;
+	z.avail_in = (uInt)(n > UINT32_MAX ? UINT32_MAX : n);
 	for (;;) {
-		int r;
-
-		if (n + 1 >= cap) {
-			if (cap > max + 1) {
-				error = kb_error_set(KB_ELIMIT,
-						     "%s: more than the limit "
-						     "of %zu bytes",
-						     path, max);
-				goto done;
-			}
+		if (have + 1 >= cap) {
+			if (have > max)
+				break;
 			cap *= 2;
 			buf = xrealloc(buf, cap);
 		}
-		r = gzread(gz, buf + n,
-			   (unsigned)(cap - n - 1 > (1u << 30) ? 1u << 30
-							       : cap - n - 1));
-		if (r < 0) {
-			int zerr;
-			const char *msg = gzerror(gz, &zerr);
-
-			error = zerr == Z_ERRNO
-					? kb_error_errno(KB_EIO, "%s", path)
-					: kb_error_set(KB_EPARSE,
-						       "%s: corrupt gzip data "
-						       "near byte %zu: %s",
-						       path, n, msg);
+		z.next_out = (unsigned char *)buf + have;
+		z.avail_out = (uInt)(cap - have - 1 > UINT32_MAX
+					     ? UINT32_MAX
+					     : cap - have - 1);
+		rc = inflate(&z, Z_NO_FLUSH);
+		have = (size_t)((char *)z.next_out - buf);
+		if (rc == Z_STREAM_END && z.avail_in > 0) {
+			inflateReset(&z); /* another gzip member follows */
+			continue;
+		}
+		if (rc == Z_STREAM_END)
+			break;
+		if (rc == Z_BUF_ERROR && z.avail_in == 0) {
+			error = kb_error_set(KB_EPARSE,
+					     "%s: truncated gzip data (ends "
+					     "after %zu bytes of content)",
+					     path, have);
 			goto done;
 		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
+		if (rc != Z_OK && rc != Z_BUF_ERROR) {
+			error = kb_error_set(KB_EPARSE,
+					     "%s: corrupt gzip data near "
+					     "compressed byte %zu: %s",
+					     path, n - z.avail_in,
+					     z.msg ? z.msg : "inflate failed");
+			goto done;
+		}
 	}
-	if (n > max) {
-		error = kb_error_set(KB_ELIMIT, "%s: more than the limit of %zu "
-						"bytes",
+	if (have > max) {
+		error = kb_error_set(KB_ELIMIT,
+				     "%s: more than the limit of %zu bytes "
+				     "once inflated",
 				     path, max);
 		goto done;
 	}
-	buf[n] = '\0';
+	buf[have] = '\0';
 	*out = buf;
-	*len = n;
+	*len = have;
 	buf = NULL;
 done:
+	inflateEnd(&z);
 	free(buf);
-	gzclose(gz);
+	return error;
+}
+
+int input_read(char **out, size_t *len, const char *path, size_t max)
+{
+	char *raw;
+	size_t n;
+	int error;
+
+	*out = NULL;
+	*len = 0;
+	if ((error = fsutil_read_file(&raw, &n, path, max)) < 0)
+		return error;
+	if (n < 2 || (unsigned char)raw[0] != 0x1f ||
+	    (unsigned char)raw[1] != 0x8b) {
+		*out = raw;
+		*len = n;
+		return 0;
+	}
+	error = inflate_all(out, len, (unsigned char *)raw, n, path, max);
+	free(raw);
 	return error;
 }

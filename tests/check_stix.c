@@ -247,6 +247,20 @@ START_TEST(test_bad_no_version)
 }
 END_TEST
 
+START_TEST(test_bad_gzip)
+{
+	stix_result res;
+	char *path = fx_write("x-attack-18.1.json.gz", "\x1f\x8b\x08garbage");
+
+	ck_assert_int_eq(stix_ingest_file(fx_store, path, NULL, &res),
+			 KB_EPARSE);
+	ck_assert_msg(strstr(kb_error_last(), "x-attack-18.1.json.gz: "),
+		      "%s", kb_error_last());
+	ck_assert_int_eq(fx_count("SELECT count(*) FROM release"), 0);
+	free(path);
+}
+END_TEST
+
 START_TEST(test_missing_file)
 {
 	stix_result res;
@@ -344,6 +358,7 @@ Suite *stix_suite(void)
 	tcase_add_test(bad, test_bad_deep_nesting);
 	tcase_add_test(bad, test_bad_no_version);
 	tcase_add_test(bad, test_missing_file);
+	tcase_add_test(bad, test_bad_gzip);
 	suite_add_tcase(s, bad);
 	tcase_add_test(unit, test_splitter_spans);
 	tcase_add_loop_test(unit, test_sha256_vectors, 0, 2);
