@@ -19,6 +19,7 @@
 enum {
 	F_ESC = 1,  /* from a backslash escape or an entity: not syntax */
 	F_MARK = 2, /* emphasis delimiter put back from the source */
+	F_URL = 4,  /* text of an autolink (the URL itself): not prose */
 };
 
 /* A [text](url) link or image whose text is being read. */
@@ -377,7 +378,7 @@ static void scan_tags(struct walker *w, size_t s, size_t e)
 		bool digits = true;
 		size_t j;
 
-		if (b[i] != '#' || (f[i] & (F_ESC | F_MARK)))
+		if (b[i] != '#' || (f[i] & (F_ESC | F_MARK | F_URL)))
 			continue;
 		if (!(i > 0 && (f[i - 1] & F_MARK)) &&
 		    !isspace((unsigned char)prev))
@@ -406,7 +407,8 @@ static void emit_text(struct walker *w, strbuf *prose, size_t s, size_t e)
 		if (f[i] & F_MARK)
 			continue;
 		strbuf_putc(&w->plain, w->run.ptr[i]);
-		strbuf_putc(prose, w->run.ptr[i]);
+		if (!(f[i] & F_URL))
+			strbuf_putc(prose, w->run.ptr[i]);
 	}
 }
 
@@ -647,12 +649,24 @@ static void on_link_enter(struct walker *w, cmark_node *node, bool image)
 	p->start = w->run.len;
 }
 
+/* An autolink shows its own URL: <https://x>, <a@b.org>, www.x.org. */
+static bool is_autolink(const char *url, const char *text)
+{
+	return strcmp(url, text) == 0 ||
+	       (strncmp(url, "http://", 7) == 0 && strcmp(url + 7, text) == 0) ||
+	       (strncmp(url, "mailto:", 7) == 0 && strcmp(url + 7, text) == 0);
+}
+
 static void on_link_exit(struct walker *w)
 {
 	struct pending p = w->open[--w->nopen];
 
 	p.end_seq = w->run_seq;
 	p.end = w->run.len;
+	if (p.end_seq == p.seq && p.kind == MARKDOWN_LINK_URL &&
+	    is_autolink(p.url, p.text.ptr))
+		for (size_t i = p.start; i < p.end; i++)
+			w->flags.ptr[i] |= F_URL;
 	if (p.end_seq == p.seq) {
 		/* Wait for the run: it may turn out to be inside [[...]]. */
 		*PUSH(w->done, w->ndone) = p;

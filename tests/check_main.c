@@ -8,6 +8,8 @@ int main(void)
 {
 	Suite *(*suites[])(void) = {
 		util_suite,
+		attackid_suite,
+		frontmatter_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	int failed;

@@ -6,6 +6,8 @@
 #include <stddef.h>
 
 Suite *util_suite(void);
+Suite *attackid_suite(void);
+Suite *frontmatter_suite(void);
 
 /* Fixture path relative to tests/ (the runner's working folder). */
 #define FIXTURE(name) "fixtures/" name
