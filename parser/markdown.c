@@ -280,26 +280,31 @@ static bool align(const char *src, size_t i, size_t end, const char *lit,
 /* Flag escaped bytes of a text node's literal, which sits at fl[0..n) of
  * the run. cmark keeps no trace of "\[" once it is "[", so the literal is
  * lined up with the source line the node says it comes from. Lazy
- * continuation lines report their column before the indent was dropped,
- * hence the few tries further right. When nothing lines up, no byte is
- * flagged. */
+ * continuation lines report a column shifted by the indent or quote marker
+ * they lack, hence the tries on both sides. When nothing lines up, no byte
+ * is flagged. */
 static void flag_escapes(struct walker *w, cmark_node *node, const char *lit,
 			 size_t n, unsigned char *fl)
 {
 	int line = cmark_node_get_start_line(node);
 	int col = cmark_node_get_start_column(node);
 	unsigned char *tmp;
-	size_t start, end;
+	size_t start, end, at;
 
 	if (!strpbrk(lit, "[]!#") || line <= 0 || col <= 0 ||
 	    !source_line(w, (size_t)line, &start, &end))
 		return;
+	at = start + (size_t)col - 1;
 	tmp = xmalloc(n);
-	for (size_t k = 0; k < 16; k++) {
-		size_t i = start + (size_t)col - 1 + k;
+	for (size_t k = 0; k < 33; k++) {
+		/* at, at - 1, at + 1, at - 2, ... */
+		size_t d = (k + 1) / 2, i;
 
+		if (k % 2 && at < start + d)
+			continue;
+		i = k % 2 ? at - d : at + d;
 		if (i >= end)
-			break;
+			continue;
 		if (align(w->src, i, end, lit, n, tmp)) {
 			memcpy(fl, tmp, n);
 			break;
@@ -604,7 +609,13 @@ static void on_html_inline(struct walker *w, cmark_node *node)
 	char name[16];
 	bool closing;
 
+	int start = cmark_node_get_start_line(node);
+	int end = cmark_node_get_end_line(node);
+
 	tag_name(cmark_node_get_literal(node), name, sizeof(name), &closing);
+	/* A tag may run over line breaks ("<span\nclass=x>"). */
+	if (start > 0 && end > start)
+		w->line += (unsigned)(end - start);
 	if (strcmp(name, "code") == 0) {
 		flush_run(w);
 		w->html_code = !closing;
@@ -978,7 +989,9 @@ static cmark_parser *new_parser(void)
 	cmark_parser *parser;
 
 	cmark_gfm_core_extensions_ensure_registered();
-	parser = cmark_parser_new(CMARK_OPT_VALIDATE_UTF8);
+	/* SOURCEPOS: without it cmark-gfm does not count the line breaks
+	 * inside code spans and raw HTML, and line numbers drift. */
+	parser = cmark_parser_new(CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_SOURCEPOS);
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		cmark_syntax_extension *ext = cmark_find_syntax_extension(names[i]);
 

@@ -10,6 +10,7 @@ int main(void)
 		util_suite,
 		attackid_suite,
 		frontmatter_suite,
+		markdown_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	int failed;
