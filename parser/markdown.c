@@ -606,16 +606,18 @@ static void tag_name(const char *lit, char *name, size_t size, bool *closing)
 
 static void on_html_inline(struct walker *w, cmark_node *node)
 {
+	int start = cmark_node_get_start_line(node);
+	int end = cmark_node_get_end_line(node);
 	char name[16];
 	bool closing;
 
-	int start = cmark_node_get_start_line(node);
-	int end = cmark_node_get_end_line(node);
-
 	tag_name(cmark_node_get_literal(node), name, sizeof(name), &closing);
-	/* A tag may run over line breaks ("<span\nclass=x>"). */
-	if (start > 0 && end > start)
+	/* A tag may run over line breaks ("<span\nclass=x>"): a run holds
+	 * one line. */
+	if (start > 0 && end > start) {
+		flush_run(w);
 		w->line += (unsigned)(end - start);
+	}
 	if (strcmp(name, "code") == 0) {
 		flush_run(w);
 		w->html_code = !closing;
