@@ -11,6 +11,7 @@ int main(void)
 		attackid_suite,
 		frontmatter_suite,
 		markdown_suite,
+		note_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	int failed;

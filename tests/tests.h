@@ -9,6 +9,7 @@ Suite *util_suite(void);
 Suite *attackid_suite(void);
 Suite *frontmatter_suite(void);
 Suite *markdown_suite(void);
+Suite *note_suite(void);
 
 /* Fixture path relative to tests/ (the runner's working folder). */
 #define FIXTURE(name) "fixtures/" name
