@@ -12,6 +12,7 @@ int main(void)
 		frontmatter_suite,
 		markdown_suite,
 		note_suite,
+		notedir_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	int failed;

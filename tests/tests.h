@@ -10,6 +10,7 @@ Suite *attackid_suite(void);
 Suite *frontmatter_suite(void);
 Suite *markdown_suite(void);
 Suite *note_suite(void);
+Suite *notedir_suite(void);
 
 /* Fixture path relative to tests/ (the runner's working folder). */
 #define FIXTURE(name) "fixtures/" name
