@@ -9,6 +9,7 @@
 #define KB_MAX_OBJECT (64u << 20)        /* bytes of one STIX object's JSON text */
 #define KB_MAX_LIST_ITEMS 100000         /* items in one list field (refs, aliases...) */
 #define KB_MAX_NOTE_FILE (8u << 20)      /* bytes of one Markdown note */
+#define KB_MAX_NOTE_PIPES 1000          /* '|' on one line of a note (cmark-gfm's table parser is quadratic in columns) */
 #define KB_MAX_VAULT_NOTES 100000        /* notes in one Obsidian vault */
 #define KB_MAX_VAULT_DEPTH 32            /* folders nested in a vault (below its root) */
 #define KB_MAX_YAML_FILE (4u << 20)      /* bytes of one Sigma/CAR/frontmatter YAML */

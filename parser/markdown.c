@@ -44,6 +44,7 @@ struct walker {
 	unsigned line0;        /* file line of the body's line 1, minus 1 */
 	size_t cur_line;       /* body line (1-based) at cur_off */
 	size_t cur_off;        /* start offset of body line cur_line */
+	size_t cur_end;        /* its end (before "\r\n"), SIZE_MAX if unknown */
 	markdown_doc *doc;     /* being filled */
 	struct link_key *keys; /* one per doc->links entry */
 	const char *section;   /* text of the last heading, or "" */
@@ -57,7 +58,10 @@ struct walker {
 	size_t first_prose;  /* doc->prose index when the block started */
 	size_t first_tag;    /* doc->tags index when the block started */
 	size_t block_seq;    /* blocks started so far */
-	size_t prose_block;  /* block_seq of the last prose record */
+	size_t prose_block;  /* block_seq of the prose being gathered */
+	strbuf prose_text;   /* that prose */
+	unsigned prose_line; /* and its line */
+	bool prose_open;     /* prose_text holds a line not yet stored */
 	bool html_code;      /* inside <code>...</code> */
 
 	/* The run. */
@@ -179,6 +183,7 @@ static bool source_line(struct walker *w, size_t line, size_t *start,
 			i--;
 		w->cur_off = i;
 		w->cur_line--;
+		w->cur_end = SIZE_MAX;
 	}
 	while (w->cur_line < line) {
 		nl = memchr(w->src + w->cur_off, '\n', w->len - w->cur_off);
@@ -186,12 +191,17 @@ static bool source_line(struct walker *w, size_t line, size_t *start,
 			return false;
 		w->cur_off = (size_t)(nl - w->src) + 1;
 		w->cur_line++;
+		w->cur_end = SIZE_MAX;
 	}
-	nl = memchr(w->src + w->cur_off, '\n', w->len - w->cur_off);
+	if (w->cur_end == SIZE_MAX) {
+		/* Once per line: long lines hold many text nodes. */
+		nl = memchr(w->src + w->cur_off, '\n', w->len - w->cur_off);
+		w->cur_end = nl ? (size_t)(nl - w->src) : w->len;
+		if (w->cur_end > w->cur_off && w->src[w->cur_end - 1] == '\r')
+			w->cur_end--;
+	}
 	*start = w->cur_off;
-	*end = nl ? (size_t)(nl - w->src) : w->len;
-	if (*end > *start && w->src[*end - 1] == '\r')
-		(*end)--;
+	*end = w->cur_end;
 	return true;
 }
 
@@ -343,27 +353,36 @@ static void add_pending_link(struct walker *w, struct pending *p)
 	p->url = NULL;
 }
 
+/* Store the prose line being gathered, if it holds anything. */
+static void finish_prose(struct walker *w)
+{
+	markdown_prose *p;
+
+	if (!w->prose_open)
+		return;
+	w->prose_open = false;
+	p = PUSH(w->doc->prose, w->doc->nprose);
+	p->line = w->prose_line;
+	p->section = w->section;
+	p->text = strbuf_detach(&w->prose_text);
+}
+
 static void add_prose(struct walker *w, const char *text, unsigned line)
 {
-	markdown_prose *last = w->doc->nprose
-				       ? &w->doc->prose[w->doc->nprose - 1]
-				       : NULL;
-
 	if (is_blank(text))
 		return;
 	/* Text on both sides of a code span is one line of prose. */
-	if (last && w->prose_block == w->block_seq && last->line == line) {
-		char *joined = xasprintf("%s %s", last->text, text);
-
-		free(last->text);
-		last->text = joined;
+	if (w->prose_open && w->prose_block == w->block_seq &&
+	    w->prose_line == line) {
+		strbuf_putc(&w->prose_text, ' ');
+		strbuf_puts(&w->prose_text, text);
 		return;
 	}
-	last = PUSH(w->doc->prose, w->doc->nprose);
-	last->line = line;
-	last->section = w->section;
-	last->text = xstrdup(text);
+	finish_prose(w);
+	w->prose_open = true;
+	w->prose_line = line;
 	w->prose_block = w->block_seq;
+	strbuf_puts(&w->prose_text, text);
 }
 
 static bool is_tag_char(unsigned char c)
@@ -463,6 +482,15 @@ static bool is_pair(const struct walker *w, size_t i, char c)
 	       !(f[i + 1] & (F_ESC | F_MARK));
 }
 
+static int cmp_pending(const void *a, const void *b)
+{
+	const struct pending *x = a, *y = b;
+
+	if (x->start != y->start)
+		return x->start < y->start ? -1 : 1;
+	return (x->end > y->end) - (x->end < y->end);
+}
+
 /* End the run: find its wikilinks, tags and prose. */
 static void flush_run(struct walker *w)
 {
@@ -503,15 +531,17 @@ static void flush_run(struct walker *w)
 		copied = i = j + 2;
 	}
 	emit_text(w, &prose, copied, w->run.len);
-	for (size_t k = 0; k < w->ndone; k++) {
+	/* An autolinked "www.x.org" inside [[...]] is the wikilink's. Links
+	 * and spans both go left to right (spans never overlap). */
+	if (w->ndone > 1)
+		qsort(w->done, w->ndone, sizeof(*w->done), cmp_pending);
+	for (size_t k = 0, s = 0; k < w->ndone; k++) {
 		struct pending *p = &w->done[k];
-		bool inside = false;
 
-		/* An autolinked "www.x.org" inside [[...]] is the wikilink's. */
-		for (size_t s = 0; s < nspans; s += 2)
-			inside = inside ||
-				 (p->start >= spans[s] && p->end <= spans[s + 1]);
-		if (!inside)
+		while (s < nspans && spans[s + 1] <= p->start)
+			s += 2;
+		if (!(s < nspans && spans[s] <= p->start &&
+		      p->end <= spans[s + 1]))
 			add_pending_link(w, p);
 		free(p->url);
 		strbuf_free(&p->text);
@@ -710,6 +740,7 @@ static const char *end_block(struct walker *w)
 	while (w->nopen)
 		on_link_exit(w);
 	flush_run(w);
+	finish_prose(w);
 	return w->plain.ptr;
 }
 
@@ -1005,16 +1036,41 @@ static cmark_parser *new_parser(void)
 	return parser;
 }
 
+/* Refuse a line with more '|' than KB_MAX_NOTE_PIPES: cmark-gfm 0.29
+ * takes time quadratic in a table's columns (50000 take seconds, a
+ * million take hours). */
+static int check_pipes(const char *path, const char *text, size_t len,
+		       unsigned first_line)
+{
+	unsigned line = first_line, pipes = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (text[i] == '\n') {
+			line++;
+			pipes = 0;
+		} else if (text[i] == '|' && ++pipes > KB_MAX_NOTE_PIPES) {
+			return kb_error_set(KB_ELIMIT,
+					    "%s:%u: more than %u '|' on one line "
+					    "(table columns)",
+					    path, line,
+					    (unsigned)KB_MAX_NOTE_PIPES);
+		}
+	}
+	return 0;
+}
+
 int markdown_parse(markdown_doc **out, const char *path, const char *text,
 		   size_t len, unsigned first_line)
 {
 	struct walker w = {.src = text, .len = len, .cur_line = 1,
+			   .cur_end = SIZE_MAX,
 			   .line0 = first_line - 1, .section = empty,
 			   .table = -1};
 	cmark_parser *parser;
 	cmark_node *root;
 	cmark_iter *iter;
 	cmark_event_type ev;
+	int error;
 
 	*out = NULL;
 	if (len > KB_MAX_NOTE_FILE)
@@ -1023,12 +1079,15 @@ int markdown_parse(markdown_doc **out, const char *path, const char *text,
 				    "the limit of %u",
 				    path, first_line, len,
 				    (unsigned)KB_MAX_NOTE_FILE);
+	if ((error = check_pipes(path, text, len, first_line)) < 0)
+		return error;
 	w.doc = xcalloc(1, sizeof(*w.doc));
 	strbuf_init(&w.plain);
 	strbuf_init(&w.run);
 	strbuf_init(&w.flags);
 	strbuf_init(&w.row_text);
 	strbuf_init(&w.doc_text);
+	strbuf_init(&w.prose_text);
 	parser = new_parser();
 	cmark_parser_feed(parser, text, len);
 	root = cmark_parser_finish(parser);
@@ -1045,6 +1104,7 @@ int markdown_parse(markdown_doc **out, const char *path, const char *text,
 	strbuf_free(&w.run);
 	strbuf_free(&w.flags);
 	strbuf_free(&w.row_text);
+	strbuf_free(&w.prose_text);
 	free(w.keys);
 	free(w.open);
 	free(w.done);

@@ -105,7 +105,8 @@ typedef struct markdown_doc {
  * '\n', entities decoded. Text inside `code`, <code>...</code> and code
  * blocks is kept in the plain text but holds no links, tags or prose.
  * The caller frees *out with markdown_doc_free().
- * Returns 0, or KB_ELIMIT when len exceeds KB_MAX_NOTE_FILE. */
+ * Returns 0, or KB_ELIMIT when len exceeds KB_MAX_NOTE_FILE or a line holds
+ * more than KB_MAX_NOTE_PIPES '|' ("path:LINE: ..."). */
 int markdown_parse(markdown_doc **out, const char *path, const char *text,
 		   size_t len, unsigned first_line);
 

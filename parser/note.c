@@ -10,6 +10,7 @@
 #include "kb/xalloc.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -34,27 +35,71 @@ static char *trimmed(const char *s, size_t n)
 	return xstrndup(s, n);
 }
 
-/* Append s to the list unless it is empty or already there (ignoring
- * ASCII case with nocase). Takes s. */
-static void add_unique(char ***list, size_t *n, char *s, bool nocase)
+/* A list of unique strings: an array plus a hash set over it (open
+ * addressing), so that adding n strings costs O(n). */
+struct uniq {
+	char ***list;      /* the array being filled */
+	size_t *n;         /* its length */
+	bool nocase;       /* compare ignoring ASCII case */
+	const char **set;  /* slots, borrowing the array's strings */
+	size_t cap;        /* slots, a power of two */
+};
+
+static uint64_t hash_str(const char *s, bool nocase)
 {
-	if (!*s)
-		goto drop;
-	for (size_t i = 0; i < *n; i++)
-		if (nocase ? strcasecmp((*list)[i], s) == 0
-			   : strcmp((*list)[i], s) == 0)
-			goto drop;
-	*list = grow(*list, *n, sizeof(**list));
-	(*list)[(*n)++] = s;
-	return;
-drop:
-	free(s);
+	uint64_t h = 1469598103934665603u; /* FNV-1a */
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)(nocase ? tolower((unsigned char)*s)
+						: *s)) *
+		    1099511628211u;
+	return h;
 }
 
-/* Split text at any byte of seps; add each trimmed piece (without leading
- * '#' for tags). */
-static void add_split(char ***list, size_t *n, const char *text,
-		      const char *seps, bool tags)
+static bool set_has_or_put(struct uniq *u, const char *s)
+{
+	size_t i;
+
+	if (2 * (*u->n + 1) > u->cap) {
+		const char **old = u->set;
+		size_t cap = u->cap;
+
+		u->cap = cap ? 2 * cap : 16;
+		u->set = xcalloc(u->cap, sizeof(*u->set));
+		for (size_t k = 0; k < cap; k++) {
+			if (!old[k])
+				continue;
+			i = hash_str(old[k], u->nocase) & (u->cap - 1);
+			while (u->set[i])
+				i = (i + 1) & (u->cap - 1);
+			u->set[i] = old[k];
+		}
+		free(old);
+	}
+	i = hash_str(s, u->nocase) & (u->cap - 1);
+	for (; u->set[i]; i = (i + 1) & (u->cap - 1))
+		if (u->nocase ? strcasecmp(u->set[i], s) == 0
+			      : strcmp(u->set[i], s) == 0)
+			return true;
+	u->set[i] = s;
+	return false;
+}
+
+/* Append s unless it is empty or already there. Takes s. */
+static void add_unique(struct uniq *u, char *s)
+{
+	if (!*s || set_has_or_put(u, s)) {
+		free(s);
+		return;
+	}
+	*u->list = grow(*u->list, *u->n, sizeof(**u->list));
+	(*u->list)[(*u->n)++] = s;
+}
+
+/* Split text at any byte of seps; add each trimmed piece (without a
+ * leading '#' for tags). */
+static void add_split(struct uniq *u, const char *text, const char *seps,
+		      bool tags)
 {
 	while (*text) {
 		size_t len = strcspn(text, seps);
@@ -62,7 +107,7 @@ static void add_split(char ***list, size_t *n, const char *text,
 
 		if (tags && piece[0] == '#')
 			memmove(piece, piece + 1, strlen(piece));
-		add_unique(list, n, piece, tags);
+		add_unique(u, piece);
 		text += len;
 		if (*text)
 			text++;
@@ -80,9 +125,8 @@ static int bad_list(const char *shown, const frontmatter_value *v,
 /* Collect Obsidian's string-list property from every key named one or
  * many (any case): a list of scalars, or one scalar split at seps. Nulls
  * are skipped; tags lose a leading '#'. */
-static int read_list(char ***list, size_t *n, const note *nt,
-		     const char *shown, const char *one, const char *many,
-		     const char *seps)
+static int read_list(struct uniq *u, const note *nt, const char *shown,
+		     const char *one, const char *many, const char *seps)
 {
 	const frontmatter_value *fm = nt->frontmatter;
 	bool tags = strcmp(one, "tag") == 0;
@@ -98,7 +142,7 @@ static int read_list(char ***list, size_t *n, const note *nt,
 		if (v->type == FRONTMATTER_MAP)
 			return bad_list(shown, v, fm->keys[i]);
 		if (v->type == FRONTMATTER_SCALAR) {
-			add_split(list, n, v->text, seps, tags);
+			add_split(u, v->text, seps, tags);
 			continue;
 		}
 		for (size_t j = 0; j < v->n; j++) {
@@ -111,12 +155,10 @@ static int read_list(char ***list, size_t *n, const note *nt,
 			/* A list item is one alias, commas and all; a tag
 			 * item may still be "#a #b" in hand-written YAML. */
 			if (tags)
-				add_split(list, n, item->text, seps, true);
+				add_split(u, item->text, seps, true);
 			else
-				add_unique(list, n,
-					   trimmed(item->text,
-						   strlen(item->text)),
-					   false);
+				add_unique(u, trimmed(item->text,
+						      strlen(item->text)));
 		}
 	}
 	return 0;
@@ -255,6 +297,7 @@ static void read_citations(note *nt)
 {
 	static const char marker[] = "(Citation:";
 	const markdown_doc *d = nt->doc;
+	struct uniq u = {&nt->citations, &nt->ncitations, false, NULL, 0};
 
 	for (size_t i = 0; i < d->nprose; i++) {
 		const char *p = d->prose[i].text;
@@ -271,11 +314,11 @@ static void read_citations(note *nt)
 			}
 			if (!*e)
 				break;
-			add_unique(&nt->citations, &nt->ncitations,
-				   trimmed(s, (size_t)(e - s)), false);
+			add_unique(&u, trimmed(s, (size_t)(e - s)));
 			p = e + 1;
 		}
 	}
+	free(u.set);
 }
 
 static bool is_url(const char *s)
@@ -322,6 +365,8 @@ static int parse(note **out, const char *shown, const char *path,
 {
 	frontmatter_span span;
 	note *nt = xcalloc(1, sizeof(*nt));
+	struct uniq aliases = {&nt->aliases, &nt->naliases, false, NULL, 0};
+	struct uniq tags = {&nt->tags, &nt->ntags, true, NULL, 0};
 	int error;
 
 	*out = NULL;
@@ -337,14 +382,13 @@ static int parse(note **out, const char *shown, const char *path,
 	if ((error = markdown_parse(&nt->doc, shown, text + span.body_off,
 				    len - span.body_off, span.body_line)) < 0)
 		goto done;
-	if ((error = read_list(&nt->aliases, &nt->naliases, nt, shown,
-			       "alias", "aliases", ",")) < 0 ||
-	    (error = read_list(&nt->tags, &nt->ntags, nt, shown, "tag",
-			       "tags", ", \t\n")) < 0)
+	if ((error = read_list(&aliases, nt, shown, "alias", "aliases",
+			       ",")) < 0 ||
+	    (error = read_list(&tags, nt, shown, "tag", "tags",
+			       ", \t\n")) < 0)
 		goto done;
 	for (size_t i = 0; i < nt->doc->ntags; i++)
-		add_unique(&nt->tags, &nt->ntags,
-			   xstrdup(nt->doc->tags[i].name), true);
+		add_unique(&tags, xstrdup(nt->doc->tags[i].name));
 	if ((error = find_note_id(nt, shown)) < 0)
 		goto done;
 	nt->kind = nt->attack_id ? attackid_kind(nt->attack_id) : NULL;
@@ -356,6 +400,8 @@ static int parse(note **out, const char *shown, const char *path,
 	*out = nt;
 	nt = NULL;
 done:
+	free(aliases.set);
+	free(tags.set);
 	note_free(nt);
 	return error;
 }

@@ -377,6 +377,42 @@ START_TEST(test_markdown_size_limit)
 }
 END_TEST
 
+/* A table of n columns: header, delimiter and one row, after a line. */
+static char *wide_table(size_t n)
+{
+	strbuf sb = STRBUF_INIT;
+
+	strbuf_puts(&sb, "text\n\n");
+	for (int row = 0; row < 3; row++) {
+		for (size_t i = 0; i < n; i++)
+			strbuf_puts(&sb, row == 1 ? "-|" : "a|");
+		strbuf_putc(&sb, '\n');
+	}
+	return strbuf_detach(&sb);
+}
+
+START_TEST(test_markdown_pipe_limit)
+{
+	char *ok = wide_table(KB_MAX_NOTE_PIPES), *bad;
+	markdown_doc *d;
+
+	ck_assert_int_eq(markdown_parse(&d, "n.md", ok, strlen(ok), 1), 0);
+	ck_assert_uint_eq(d->ntables, 1);
+	ck_assert_uint_eq(d->tables[0].ncols, KB_MAX_NOTE_PIPES);
+	ck_assert_uint_eq(d->tables[0].nrows, 2);
+	markdown_doc_free(d);
+	bad = wide_table(KB_MAX_NOTE_PIPES + 1);
+	ck_assert_int_eq(markdown_parse(&d, "n.md", bad, strlen(bad), 7),
+			 KB_ELIMIT);
+	ck_assert_ptr_null(d);
+	ck_assert_str_eq(kb_error_last(),
+			 "n.md:9: more than 1000 '|' on one line (table "
+			 "columns)");
+	free(ok);
+	free(bad);
+}
+END_TEST
+
 Suite *markdown_suite(void)
 {
 	Suite *s = suite_create("markdown");
@@ -391,6 +427,7 @@ Suite *markdown_suite(void)
 	tcase_add_test(tc, test_markdown_lines_crlf_and_lazy);
 	tcase_add_test(tc, test_markdown_real_note);
 	tcase_add_test(tc, test_markdown_size_limit);
+	tcase_add_test(tc, test_markdown_pipe_limit);
 	tcase_set_timeout(tc, 60);
 	suite_add_tcase(s, tc);
 	return s;
