@@ -11,25 +11,25 @@ static const struct {
 	const char *prefix; /* letters before the four digits */
 	const char *kind;   /* object.kind */
 } prefixes[] = {
-	/* Longest first, so that "DET" wins over a shorter reading. */
-	{"DET", "detection_strategy"},
-	{"TA", "tactic"},
-	{"DS", "data_source"},
-	{"DC", "data_component"},
-	{"AN", "analytic"},
-	{"T", "technique"},
-	{"M", "mitigation"},
-	{"G", "group"},
-	{"S", "software"},
-	{"C", "campaign"},
-	{"A", "asset"},
+    /* Longest first, so that "DET" wins over a shorter reading. */
+    {"DET", "detection_strategy"},
+    {"TA", "tactic"},
+    {"DS", "data_source"},
+    {"DC", "data_component"},
+    {"AN", "analytic"},
+    {"T", "technique"},
+    {"M", "mitigation"},
+    {"G", "group"},
+    {"S", "software"},
+    {"C", "campaign"},
+    {"A", "asset"},
 };
 
 /* URL folders of attack.mitre.org that end in an object's page. */
 static const char *const url_sections[] = {
-	"techniques", "tactics",	"mitigations",	   "groups",
-	"software",   "campaigns",	"datasources",	   "datacomponents",
-	"assets",     "analytics",	"detectionstrategies",
+    "techniques", "tactics",   "mitigations",         "groups",
+    "software",   "campaigns", "datasources",         "datacomponents",
+    "assets",     "analytics", "detectionstrategies",
 };
 
 static bool is_digit(char c)
@@ -89,7 +89,7 @@ bool attackid_is(const char *s)
 }
 
 bool attackid_scan(char id[ATTACKID_MAX], size_t *at, size_t *pos,
-		   const char *text, size_t len)
+                   const char *text, size_t len)
 {
 	for (size_t i = *pos; i < len; i++) {
 		size_t n;
@@ -99,8 +99,8 @@ bool attackid_scan(char id[ATTACKID_MAX], size_t *at, size_t *pos,
 		if (i > 0 && is_word((unsigned char)text[i - 1]))
 			continue;
 		n = attackid_match(text + i, len - i);
-		if (n == 0 || (i + n < len &&
-			       is_word((unsigned char)text[i + n])))
+		if (n == 0 ||
+		    (i + n < len && is_word((unsigned char)text[i + n])))
 			continue;
 		memcpy(id, text + i, n);
 		id[n] = '\0';

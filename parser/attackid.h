@@ -24,7 +24,7 @@ bool attackid_is(const char *s);
  * Copies it into id (NUL-terminated), sets *at to its offset and *pos past
  * it, and returns true; returns false when there is none. */
 bool attackid_scan(char id[ATTACKID_MAX], size_t *at, size_t *pos,
-		   const char *text, size_t len);
+                   const char *text, size_t len);
 
 /* The kind of ATT&CK object an ID's prefix stands for, as the store's
  * object.kind column spells it: "technique", "subtechnique", "tactic",

@@ -33,8 +33,8 @@ static size_t match_fence(const char *text, size_t len, size_t off)
 	return SIZE_MAX;
 }
 
-int frontmatter_split(frontmatter_span *out, const char *path,
-		      const char *text, size_t len)
+int frontmatter_split(frontmatter_span *out, const char *path, const char *text,
+                      size_t len)
 {
 	size_t start = 0, off, next;
 	unsigned line = 2;
@@ -64,9 +64,9 @@ int frontmatter_split(frontmatter_span *out, const char *path,
 	}
 	memset(out, 0, sizeof(*out));
 	return kb_error_set(KB_EPARSE,
-			    "%s:1:1: frontmatter is not closed: no '---' line "
-			    "after the opening one",
-			    path);
+	                    "%s:1:1: frontmatter is not closed: no '---' line "
+	                    "after the opening one",
+	                    path);
 }
 
 /* A collection being filled, and the key waiting for its value. */
@@ -89,11 +89,11 @@ struct builder {
 	unsigned first_line;     /* file line of yaml's first line */
 	frontmatter_value *root; /* the top-level map, once started */
 	struct frame stack[KB_MAX_YAML_DEPTH + 1]; /* open collections */
-	size_t depth;            /* entries used in stack */
-	struct anchor *anchors;  /* complete anchored nodes */
-	size_t nanchors;         /* entries in anchors */
-	size_t nodes;            /* nodes made so far, copies included */
-	int documents;           /* DOCUMENT-START events seen */
+	size_t depth;                              /* entries used in stack */
+	struct anchor *anchors;                    /* complete anchored nodes */
+	size_t nanchors;                           /* entries in anchors */
+	size_t nodes;  /* nodes made so far, copies included */
+	int documents; /* DOCUMENT-START events seen */
 };
 
 __attribute__((format(printf, 4, 5))) static int
@@ -107,14 +107,14 @@ fail_at(struct builder *b, int code, yaml_mark_t mark, const char *fmt, ...)
 		abort();
 	va_end(ap);
 	kb_error_set(code, "%s:%u:%u: %s", b->path,
-		     b->first_line + (unsigned)mark.line,
-		     (unsigned)mark.column + 1, msg);
+	             b->first_line + (unsigned)mark.line,
+	             (unsigned)mark.column + 1, msg);
 	free(msg);
 	return code;
 }
 
-static frontmatter_value *new_node(enum frontmatter_type type,
-				   yaml_mark_t mark, struct builder *b)
+static frontmatter_value *new_node(enum frontmatter_type type, yaml_mark_t mark,
+                                   struct builder *b)
 {
 	frontmatter_value *v = xcalloc(1, sizeof(*v));
 
@@ -202,15 +202,15 @@ static int count_node(struct builder *b, size_t n, yaml_mark_t mark)
 		return 0;
 	}
 	return fail_at(b, KB_ELIMIT, mark,
-		       "more than %u YAML nodes (aliases count as the nodes "
-		       "they copy)",
-		       (unsigned)KB_MAX_YAML_EVENTS);
+	               "more than %u YAML nodes (aliases count as the nodes "
+	               "they copy)",
+	               (unsigned)KB_MAX_YAML_EVENTS);
 }
 
 static int nest_error(struct builder *b, yaml_mark_t mark)
 {
 	return fail_at(b, KB_ELIMIT, mark, "YAML nested deeper than %u levels",
-		       (unsigned)KB_MAX_YAML_DEPTH);
+	               (unsigned)KB_MAX_YAML_DEPTH);
 }
 
 /* YAML's core schema null: "", "~", "null", "Null", "NULL", plain. */
@@ -273,7 +273,7 @@ static int check_keys(struct builder *b, const struct frame *f)
 			dup = order[i];
 	if (dup != SIZE_MAX)
 		error = fail_at(b, KB_EPARSE, f->marks[dup],
-				"duplicate key '%s'", map->keys[dup]);
+		                "duplicate key '%s'", map->keys[dup]);
 	free(order);
 	return error;
 }
@@ -295,7 +295,7 @@ static int attach(struct builder *b, frontmatter_value *v, yaml_mark_t mark)
 		}
 		frontmatter_free(v);
 		return fail_at(b, KB_EPARSE, mark,
-			       "frontmatter is not a mapping");
+		               "frontmatter is not a mapping");
 	}
 	f = &b->stack[b->depth - 1];
 	append(f->node, f->key, v);
@@ -304,7 +304,7 @@ static int attach(struct builder *b, frontmatter_value *v, yaml_mark_t mark)
 }
 
 static void add_anchor(struct builder *b, const char *name,
-		       frontmatter_value *node, bool owned)
+                       frontmatter_value *node, bool owned)
 {
 	b->anchors = grow(b->anchors, b->nanchors, sizeof(*b->anchors));
 	b->anchors[b->nanchors].name = xstrdup(name);
@@ -322,9 +322,9 @@ static int on_scalar(struct builder *b, const yaml_event_t *ev)
 		return error;
 	if (memchr(ev->data.scalar.value, '\0', ev->data.scalar.length))
 		return fail_at(b, KB_EPARSE, ev->start_mark,
-			       "scalar holds a NUL character");
+		               "scalar holds a NUL character");
 	v = new_node(is_null(ev) ? FRONTMATTER_NULL : FRONTMATTER_SCALAR,
-		     ev->start_mark, b);
+	             ev->start_mark, b);
 	if (wants_key(b)) {
 		/* Keys keep their text even when it reads as null. */
 		if (anchor) {
@@ -335,7 +335,7 @@ static int on_scalar(struct builder *b, const yaml_event_t *ev)
 			frontmatter_free(v);
 		}
 		take_key(b, xstrdup((const char *)ev->data.scalar.value),
-			 ev->start_mark);
+		         ev->start_mark);
 		return 0;
 	}
 	if (v->type == FRONTMATTER_SCALAR) {
@@ -359,11 +359,11 @@ static int on_alias(struct builder *b, const yaml_event_t *ev)
 			src = b->anchors[i].node;
 	if (!src)
 		return fail_at(b, KB_EPARSE, ev->start_mark,
-			       "unknown alias '*%s'", name);
+		               "unknown alias '*%s'", name);
 	if (wants_key(b)) {
 		if (src->type != FRONTMATTER_SCALAR)
 			return fail_at(b, KB_EPARSE, ev->start_mark,
-				       "key is not a scalar");
+			               "key is not a scalar");
 		take_key(b, xstrdup(src->text), ev->start_mark);
 		return 0;
 	}
@@ -379,7 +379,7 @@ static int on_start(struct builder *b, const yaml_event_t *ev)
 {
 	bool map = ev->type == YAML_MAPPING_START_EVENT;
 	const yaml_char_t *anchor = map ? ev->data.mapping_start.anchor
-					: ev->data.sequence_start.anchor;
+	                                : ev->data.sequence_start.anchor;
 	frontmatter_value *v;
 	int error;
 
@@ -387,18 +387,18 @@ static int on_start(struct builder *b, const yaml_event_t *ev)
 		return error;
 	if (wants_key(b))
 		return fail_at(b, KB_EPARSE, ev->start_mark,
-			       "key is not a scalar");
+		               "key is not a scalar");
 	if (b->depth == KB_MAX_YAML_DEPTH)
 		return nest_error(b, ev->start_mark);
 	v = new_node(map ? FRONTMATTER_MAP : FRONTMATTER_LIST, ev->start_mark,
-		     b);
+	             b);
 	if ((error = attach(b, v, ev->start_mark)) < 0)
 		return error;
 	b->stack[b->depth].node = v;
 	b->stack[b->depth].key = NULL;
 	b->stack[b->depth].marks = NULL;
 	b->stack[b->depth].anchor =
-		anchor ? xstrdup((const char *)anchor) : NULL;
+	    anchor ? xstrdup((const char *)anchor) : NULL;
 	b->depth++;
 	return 0;
 }
@@ -421,7 +421,7 @@ static int on_end(struct builder *b)
 }
 
 static int yaml_error(struct builder *b, const yaml_parser_t *parser,
-		      size_t len)
+                      size_t len)
 {
 	yaml_mark_t mark = parser->problem_mark;
 	const char *problem = parser->problem ? parser->problem : "bad YAML";
@@ -430,8 +430,8 @@ static int yaml_error(struct builder *b, const yaml_parser_t *parser,
 
 	if (parser->error == YAML_READER_ERROR) {
 		/* Reader errors carry an offset, not a mark. */
-		size_t off = parser->problem_offset < len ? parser->problem_offset
-							  : len;
+		size_t off =
+		    parser->problem_offset < len ? parser->problem_offset : len;
 
 		mark.line = 0;
 		mark.column = 0;
@@ -446,8 +446,8 @@ static int yaml_error(struct builder *b, const yaml_parser_t *parser,
 	}
 	if (parser->context)
 		msg = xasprintf("%s (%s at line %u)", problem, parser->context,
-				b->first_line +
-					(unsigned)parser->context_mark.line);
+		                b->first_line +
+		                    (unsigned)parser->context_mark.line);
 	else
 		msg = xstrdup(problem);
 	error = fail_at(b, KB_EPARSE, mark, "%s", msg);
@@ -456,10 +456,10 @@ static int yaml_error(struct builder *b, const yaml_parser_t *parser,
 }
 
 int frontmatter_parse(frontmatter_value **out, const char *path,
-		      const char *yaml, size_t len, unsigned first_line)
+                      const char *yaml, size_t len, unsigned first_line)
 {
-	struct builder b = {.path = path, .yaml = yaml,
-			    .first_line = first_line};
+	struct builder b = {
+	    .path = path, .yaml = yaml, .first_line = first_line};
 	yaml_parser_t parser;
 	yaml_event_t ev;
 	bool done = false;
@@ -468,14 +468,13 @@ int frontmatter_parse(frontmatter_value **out, const char *path,
 	*out = NULL;
 	if (len > KB_MAX_YAML_FILE)
 		return kb_error_set(KB_ELIMIT,
-				    "%s:%u:1: frontmatter is %zu bytes, more "
-				    "than the limit of %u",
-				    path, first_line, len,
-				    (unsigned)KB_MAX_YAML_FILE);
+		                    "%s:%u:1: frontmatter is %zu bytes, more "
+		                    "than the limit of %u",
+		                    path, first_line, len,
+		                    (unsigned)KB_MAX_YAML_FILE);
 	if (!yaml_parser_initialize(&parser))
 		return kb_error_set(KB_ERROR, "%s: cannot start libyaml", path);
-	yaml_parser_set_input_string(&parser, (const unsigned char *)yaml,
-				     len);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)yaml, len);
 	while (!done && !error) {
 		if (!yaml_parser_parse(&parser, &ev)) {
 			error = yaml_error(&b, &parser, len);
@@ -488,7 +487,7 @@ int frontmatter_parse(frontmatter_value **out, const char *path,
 		case YAML_DOCUMENT_START_EVENT:
 			if (++b.documents > 1)
 				error = fail_at(&b, KB_EPARSE, ev.start_mark,
-						"more than one YAML document");
+				                "more than one YAML document");
 			break;
 		case YAML_SCALAR_EVENT:
 			error = on_scalar(&b, &ev);
@@ -536,13 +535,13 @@ int frontmatter_parse(frontmatter_value **out, const char *path,
 }
 
 const frontmatter_value *frontmatter_get(const frontmatter_value *map,
-					 const char *key, bool nocase)
+                                         const char *key, bool nocase)
 {
 	if (!map || map->type != FRONTMATTER_MAP)
 		return NULL;
 	for (size_t i = 0; i < map->n; i++) {
 		if (nocase ? strcasecmp(map->keys[i], key) == 0
-			   : strcmp(map->keys[i], key) == 0)
+		           : strcmp(map->keys[i], key) == 0)
 			return map->items[i];
 	}
 	return NULL;

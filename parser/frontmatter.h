@@ -23,8 +23,8 @@ typedef struct frontmatter_span {
  * A text that does not start with "---" has no frontmatter: the body is all
  * of it. Returns 0, or KB_EPARSE ("path:1:1: frontmatter is not closed...")
  * when the opening fence has no closing one. */
-int frontmatter_split(frontmatter_span *out, const char *path,
-		      const char *text, size_t len);
+int frontmatter_split(frontmatter_span *out, const char *path, const char *text,
+                      size_t len);
 
 enum frontmatter_type {
 	FRONTMATTER_NULL,   /* "", "~", "null" (plain), or nothing */
@@ -57,13 +57,13 @@ struct frontmatter_value {
  * more than KB_MAX_YAML_EVENTS nodes (aliases count as the nodes they
  * copy). */
 int frontmatter_parse(frontmatter_value **out, const char *path,
-		      const char *yaml, size_t len, unsigned first_line);
+                      const char *yaml, size_t len, unsigned first_line);
 
 /* The value of key in map; NULL when map is not a map or has no such key.
  * With nocase, keys are compared ignoring ASCII case and the first match
  * wins. Borrowed from map. */
 const frontmatter_value *frontmatter_get(const frontmatter_value *map,
-					 const char *key, bool nocase);
+                                         const char *key, bool nocase);
 
 /* Free a tree returned by frontmatter_parse(). Accepts NULL. */
 void frontmatter_free(frontmatter_value *value);

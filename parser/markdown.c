@@ -39,13 +39,13 @@ struct link_key {
 };
 
 struct walker {
-	const char *src;       /* the body */
-	size_t len;            /* its length */
-	unsigned line0;        /* file line of the body's line 1, minus 1 */
-	size_t cur_line;       /* body line (1-based) at cur_off */
-	size_t cur_off;        /* start offset of body line cur_line */
-	size_t cur_end;        /* its end (before "\r\n"), SIZE_MAX if unknown */
-	markdown_doc *doc;     /* being filled */
+	const char *src;   /* the body */
+	size_t len;        /* its length */
+	unsigned line0;    /* file line of the body's line 1, minus 1 */
+	size_t cur_line;   /* body line (1-based) at cur_off */
+	size_t cur_off;    /* start offset of body line cur_line */
+	size_t cur_end;    /* its end (before "\r\n"), SIZE_MAX if unknown */
+	markdown_doc *doc; /* being filled */
 	struct link_key *keys; /* one per doc->links entry */
 	const char *section;   /* text of the last heading, or "" */
 
@@ -65,23 +65,24 @@ struct walker {
 	bool html_code;      /* inside <code>...</code> */
 
 	/* The run. */
-	strbuf run;          /* its text */
-	strbuf flags;        /* one F_* byte per run byte */
-	unsigned run_line;   /* file line of its first byte */
-	size_t run_seq;      /* runs started so far */
-	char before;         /* plain-text byte before the run ('\n' at start) */
+	strbuf run;        /* its text */
+	strbuf flags;      /* one F_* byte per run byte */
+	unsigned run_line; /* file line of its first byte */
+	size_t run_seq;    /* runs started so far */
+	char before;       /* plain-text byte before the run ('\n' at start) */
 
-	struct pending *open; /* links whose text is being read, innermost last */
+	struct pending
+	    *open; /* links whose text is being read, innermost last */
 	size_t nopen;
 	struct pending *done; /* links ended inside the current run */
 	size_t ndone;
 
-	unsigned list_depth;  /* lists entered */
-	size_t *items;        /* doc->items indices of the open items */
-	strbuf *item_text;    /* their texts so far */
-	size_t nitems;        /* open items */
-	strbuf row_text;      /* the table row, for doc->text */
-	strbuf doc_text;      /* becomes doc->text */
+	unsigned list_depth; /* lists entered */
+	size_t *items;       /* doc->items indices of the open items */
+	strbuf *item_text;   /* their texts so far */
+	size_t nitems;       /* open items */
+	strbuf row_text;     /* the table row, for doc->text */
+	strbuf doc_text;     /* becomes doc->text */
 };
 
 static const char empty[] = "";
@@ -98,8 +99,8 @@ static void *grow(void *arr, size_t n, size_t size)
 }
 
 /* Append a zeroed entry to arr (n entries) and point at it. */
-#define PUSH(arr, n)                                                       \
-	((arr) = grow((arr), (n), sizeof(*(arr))),                          \
+#define PUSH(arr, n)                                                           \
+	((arr) = grow((arr), (n), sizeof(*(arr))),                             \
 	 memset(&(arr)[(n)], 0, sizeof(*(arr))), &(arr)[(n)++])
 
 static bool is_blank(const char *s)
@@ -169,7 +170,7 @@ static size_t utf8_encode(uint32_t cp, char *out)
  * Moves a cursor, so that reading lines in order costs one pass. Returns
  * false for a line the body does not have. */
 static bool source_line(struct walker *w, size_t line, size_t *start,
-			size_t *end)
+                        size_t *end)
 {
 	const char *nl;
 
@@ -221,9 +222,9 @@ static size_t char_ref(const char *s, size_t n, char *out, size_t *outlen)
 
 		for (i = hex ? 3 : 2; i < n && i < 12; i++) {
 			int d = isdigit((unsigned char)s[i]) ? s[i] - '0'
-				: hex && isxdigit((unsigned char)s[i])
-					? tolower((unsigned char)s[i]) - 'a' + 10
-					: -1;
+			        : hex && isxdigit((unsigned char)s[i])
+			            ? tolower((unsigned char)s[i]) - 'a' + 10
+			            : -1;
 
 			if (d < 0)
 				break;
@@ -243,7 +244,7 @@ static size_t char_ref(const char *s, size_t n, char *out, size_t *outlen)
  * src[i..end) and flag the literal bytes that came from escapes or
  * character references. Returns false when they do not line up. */
 static bool align(const char *src, size_t i, size_t end, const char *lit,
-		  size_t n, unsigned char *fl)
+                  size_t n, unsigned char *fl)
 {
 	size_t j = 0;
 
@@ -254,7 +255,8 @@ static bool align(const char *src, size_t i, size_t end, const char *lit,
 		if (i >= end)
 			return false;
 		if (src[i] == '\\' && i + 1 < end &&
-		    ispunct((unsigned char)src[i + 1]) && lit[j] == src[i + 1]) {
+		    ispunct((unsigned char)src[i + 1]) &&
+		    lit[j] == src[i + 1]) {
 			fl[j++] = F_ESC;
 			i += 2;
 			continue;
@@ -294,7 +296,7 @@ static bool align(const char *src, size_t i, size_t end, const char *lit,
  * they lack, hence the tries on both sides. When nothing lines up, no byte
  * is flagged. */
 static void flag_escapes(struct walker *w, cmark_node *node, const char *lit,
-			 size_t n, unsigned char *fl)
+                         size_t n, unsigned char *fl)
 {
 	int line = cmark_node_get_start_line(node);
 	int col = cmark_node_get_start_column(node);
@@ -326,8 +328,8 @@ static void flag_escapes(struct walker *w, cmark_node *node, const char *lit,
 /* ---- adding records --------------------------------------------------- */
 
 static void add_link(struct walker *w, enum markdown_link_kind kind,
-		     char *target, char *fragment, char *text, unsigned line,
-		     size_t seq, size_t offset)
+                     char *target, char *fragment, char *text, unsigned line,
+                     size_t seq, size_t offset)
 {
 	size_t n = w->doc->nlinks;
 	markdown_link *l = PUSH(w->doc->links, w->doc->nlinks);
@@ -349,7 +351,7 @@ static void add_link(struct walker *w, enum markdown_link_kind kind,
 static void add_pending_link(struct walker *w, struct pending *p)
 {
 	add_link(w, p->kind, p->url, NULL, strbuf_detach(&p->text), p->line,
-		 p->seq, p->start);
+	         p->seq, p->start);
 	p->url = NULL;
 }
 
@@ -408,7 +410,7 @@ static void scan_tags(struct walker *w, size_t s, size_t e)
 		    !isspace((unsigned char)prev))
 			continue;
 		for (j = i + 1; j < e && !(f[j] & F_MARK) &&
-				is_tag_char((unsigned char)b[j]);
+		                is_tag_char((unsigned char)b[j]);
 		     j++)
 			digits = digits && isdigit((unsigned char)b[j]);
 		if (j == i + 1 || digits)
@@ -440,7 +442,7 @@ static void emit_text(struct walker *w, strbuf *prose, size_t s, size_t e)
  * link and its plain text. Returns false when it is no link ("[[]]",
  * "[[ | x]]"). */
 static bool emit_wikilink(struct walker *w, bool embed, const char *inner,
-			  size_t n, size_t offset)
+                          size_t n, size_t offset)
 {
 	const char *bar = memchr(inner, '|', n);
 	size_t tn = bar ? (size_t)(bar - inner) : n;
@@ -469,7 +471,7 @@ static bool emit_wikilink(struct walker *w, bool embed, const char *inner,
 	else
 		strbuf_puts(&w->plain, *target ? target : fragment);
 	add_link(w, embed ? MARKDOWN_LINK_EMBED : MARKDOWN_LINK_WIKI, target,
-		 fragment, text, w->run_line, w->run_seq, offset);
+	         fragment, text, w->run_line, w->run_seq, offset);
 	return true;
 }
 
@@ -515,11 +517,12 @@ static void flush_run(struct walker *w)
 			continue;
 		}
 		embed = s > 0 && w->run.ptr[s - 1] == '!' &&
-			!(f[s - 1] & (F_ESC | F_MARK));
+		        !(f[s - 1] & (F_ESC | F_MARK));
 		if (embed)
 			s--;
 		emit_text(w, &prose, copied, s);
-		if (!emit_wikilink(w, embed, w->run.ptr + i + 2, j - i - 2, s)) {
+		if (!emit_wikilink(w, embed, w->run.ptr + i + 2, j - i - 2,
+		                   s)) {
 			emit_text(w, &prose, s, j + 2);
 		} else {
 			strbuf_putc(&prose, ' ');
@@ -568,7 +571,8 @@ static void put_run(struct walker *w, const char *s, size_t n, int flag)
 {
 	if (w->run.len == 0) {
 		w->run_line = w->line;
-		w->before = w->plain.len ? w->plain.ptr[w->plain.len - 1] : '\n';
+		w->before =
+		    w->plain.len ? w->plain.ptr[w->plain.len - 1] : '\n';
 	}
 	strbuf_put(&w->run, s, n);
 	for (size_t i = 0; i < n; i++)
@@ -590,8 +594,7 @@ static void on_text(struct walker *w, cmark_node *node)
 	}
 	base = w->run.len;
 	put_run(w, lit, n, 0);
-	flag_escapes(w, node, lit, n,
-		     (unsigned char *)w->flags.ptr + base);
+	flag_escapes(w, node, lit, n, (unsigned char *)w->flags.ptr + base);
 }
 
 static void on_code(struct walker *w, cmark_node *node)
@@ -696,7 +699,8 @@ static void on_link_enter(struct walker *w, cmark_node *node, bool image)
 static bool is_autolink(const char *url, const char *text)
 {
 	return strcmp(url, text) == 0 ||
-	       (strncmp(url, "http://", 7) == 0 && strcmp(url + 7, text) == 0) ||
+	       (strncmp(url, "http://", 7) == 0 &&
+	        strcmp(url + 7, text) == 0) ||
 	       (strncmp(url, "mailto:", 7) == 0 && strcmp(url + 7, text) == 0);
 }
 
@@ -775,7 +779,7 @@ static void on_paragraph_exit(struct walker *w, cmark_node *node)
 		p->section = w->section;
 		p->text = xstrdup(text);
 	} else if (cmark_node_get_type(parent) == CMARK_NODE_ITEM &&
-		   w->nitems) {
+	           w->nitems) {
 		strbuf *it = &w->item_text[w->nitems - 1];
 
 		if (it->len)
@@ -795,7 +799,7 @@ static void on_item_enter(struct walker *w, cmark_node *node)
 	it->depth = w->list_depth;
 	it->task = strcmp(cmark_node_get_type_string(node), "tasklist") == 0;
 	it->checked =
-		it->task && cmark_gfm_extensions_get_tasklist_item_checked(node);
+	    it->task && cmark_gfm_extensions_get_tasklist_item_checked(node);
 	w->items = grow(w->items, w->nitems, sizeof(*w->items));
 	w->item_text = grow(w->item_text, w->nitems, sizeof(*w->item_text));
 	w->items[w->nitems] = w->doc->nitems - 1;
@@ -807,7 +811,7 @@ static void on_item_exit(struct walker *w)
 {
 	w->nitems--;
 	w->doc->items[w->items[w->nitems]].text =
-		strbuf_detach(&w->item_text[w->nitems]);
+	    strbuf_detach(&w->item_text[w->nitems]);
 }
 
 static void on_table_enter(struct walker *w, cmark_node *node)
@@ -947,14 +951,14 @@ static void visit(struct walker *w, cmark_node *node, cmark_event_type ev)
 	case CMARK_NODE_EMPH:
 	case CMARK_NODE_STRONG:
 		on_delimiter(w, node,
-			     cmark_node_get_type(node) == CMARK_NODE_STRONG);
+		             cmark_node_get_type(node) == CMARK_NODE_STRONG);
 		return;
 	case CMARK_NODE_LINK:
 	case CMARK_NODE_IMAGE:
 		if (enter)
 			on_link_enter(w, node,
-				      cmark_node_get_type(node) ==
-					      CMARK_NODE_IMAGE);
+			              cmark_node_get_type(node) ==
+			                  CMARK_NODE_IMAGE);
 		else
 			on_link_exit(w);
 		return;
@@ -967,7 +971,8 @@ static void visit(struct walker *w, cmark_node *node, cmark_event_type ev)
 			on_table_enter(w, node);
 		else
 			w->table = -1;
-	} else if (type_is(node, "table_header") || type_is(node, "table_row")) {
+	} else if (type_is(node, "table_header") ||
+	           type_is(node, "table_row")) {
 		if (enter)
 			on_row_enter(w);
 		else
@@ -1018,15 +1023,17 @@ static void sort_links(struct walker *w)
 static cmark_parser *new_parser(void)
 {
 	static const char *const names[] = {"table", "autolink", "tasklist",
-					    "strikethrough"};
+	                                    "strikethrough"};
 	cmark_parser *parser;
 
 	cmark_gfm_core_extensions_ensure_registered();
 	/* SOURCEPOS: without it cmark-gfm does not count the line breaks
 	 * inside code spans and raw HTML, and line numbers drift. */
-	parser = cmark_parser_new(CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_SOURCEPOS);
+	parser =
+	    cmark_parser_new(CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_SOURCEPOS);
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		cmark_syntax_extension *ext = cmark_find_syntax_extension(names[i]);
+		cmark_syntax_extension *ext =
+		    cmark_find_syntax_extension(names[i]);
 
 		/* Registered by the call above: a failure is a broken build. */
 		if (!ext)
@@ -1040,7 +1047,7 @@ static cmark_parser *new_parser(void)
  * takes time quadratic in a table's columns (50000 take seconds, a
  * million take hours). */
 static int check_pipes(const char *path, const char *text, size_t len,
-		       unsigned first_line)
+                       unsigned first_line)
 {
 	unsigned line = first_line, pipes = 0;
 
@@ -1049,23 +1056,26 @@ static int check_pipes(const char *path, const char *text, size_t len,
 			line++;
 			pipes = 0;
 		} else if (text[i] == '|' && ++pipes > KB_MAX_NOTE_PIPES) {
-			return kb_error_set(KB_ELIMIT,
-					    "%s:%u: more than %u '|' on one line "
-					    "(table columns)",
-					    path, line,
-					    (unsigned)KB_MAX_NOTE_PIPES);
+			return kb_error_set(
+			    KB_ELIMIT,
+			    "%s:%u: more than %u '|' on one line "
+			    "(table columns)",
+			    path, line, (unsigned)KB_MAX_NOTE_PIPES);
 		}
 	}
 	return 0;
 }
 
 int markdown_parse(markdown_doc **out, const char *path, const char *text,
-		   size_t len, unsigned first_line)
+                   size_t len, unsigned first_line)
 {
-	struct walker w = {.src = text, .len = len, .cur_line = 1,
-			   .cur_end = SIZE_MAX,
-			   .line0 = first_line - 1, .section = empty,
-			   .table = -1};
+	struct walker w = {.src = text,
+	                   .len = len,
+	                   .cur_line = 1,
+	                   .cur_end = SIZE_MAX,
+	                   .line0 = first_line - 1,
+	                   .section = empty,
+	                   .table = -1};
 	cmark_parser *parser;
 	cmark_node *root;
 	cmark_iter *iter;
@@ -1075,10 +1085,10 @@ int markdown_parse(markdown_doc **out, const char *path, const char *text,
 	*out = NULL;
 	if (len > KB_MAX_NOTE_FILE)
 		return kb_error_set(KB_ELIMIT,
-				    "%s:%u: note body is %zu bytes, more than "
-				    "the limit of %u",
-				    path, first_line, len,
-				    (unsigned)KB_MAX_NOTE_FILE);
+		                    "%s:%u: note body is %zu bytes, more than "
+		                    "the limit of %u",
+		                    path, first_line, len,
+		                    (unsigned)KB_MAX_NOTE_FILE);
 	if ((error = check_pipes(path, text, len, first_line)) < 0)
 		return error;
 	w.doc = xcalloc(1, sizeof(*w.doc));
@@ -1124,8 +1134,8 @@ void markdown_doc_free(markdown_doc *doc)
 	for (size_t i = 0; i < doc->nitems; i++)
 		free(doc->items[i].text);
 	for (size_t i = 0; i < doc->ntables; i++) {
-		for (size_t j = 0; j < doc->tables[i].nrows * doc->tables[i].ncols;
-		     j++)
+		for (size_t j = 0;
+		     j < doc->tables[i].nrows * doc->tables[i].ncols; j++)
 			free(doc->tables[i].cells[j]);
 		free(doc->tables[i].cells);
 	}

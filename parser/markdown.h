@@ -19,17 +19,17 @@ enum markdown_link_kind {
 typedef struct markdown_link {
 	enum markdown_link_kind kind; /* see above */
 	char *target;   /* WIKI, EMBED: note name or path as written, trimmed
-			 * ("" for [[#heading]]); URL, IMAGE: the URL */
+	                 * ("" for [[#heading]]); URL, IMAGE: the URL */
 	char *fragment; /* WIKI, EMBED: after the first '#' ("^id" for a
-			 * block), trimmed; NULL when there is no '#' */
+	                 * block), trimmed; NULL when there is no '#' */
 	char *text;     /* WIKI, EMBED: after the first '|', trimmed, NULL if
-			 * absent or empty; URL, IMAGE: the link text */
+	                 * absent or empty; URL, IMAGE: the link text */
 	unsigned line;  /* file line */
 	const char *section; /* text of the heading above ("" before the first
-			      * heading); borrowed from the document */
-	long table;     /* index in markdown_doc.tables, -1 outside tables */
-	size_t row;     /* with table: row (0 is the header row) */
-	size_t col;     /* with table: column */
+	                      * heading); borrowed from the document */
+	long table; /* index in markdown_doc.tables, -1 outside tables */
+	size_t row; /* with table: row (0 is the header row) */
+	size_t col; /* with table: column */
 } markdown_link;
 
 typedef struct markdown_heading {
@@ -52,7 +52,7 @@ typedef struct markdown_item {
 	bool task;           /* "- [ ]" or "- [x]" */
 	bool checked;        /* with task: "[x]" */
 	char *text;          /* plain text of its own paragraphs (not of
-			      * nested lists), joined by '\n' */
+	                      * nested lists), joined by '\n' */
 } markdown_item;
 
 typedef struct markdown_table {
@@ -61,7 +61,7 @@ typedef struct markdown_table {
 	size_t ncols;        /* columns, as the delimiter row says */
 	size_t nrows;        /* rows, the header row included */
 	char **cells;        /* nrows * ncols plain texts, row-major; short
-			      * rows are padded with "" */
+	                      * rows are padded with "" */
 } markdown_table;
 
 /* Running text outside code, links' targets and [[wikilinks]], one record
@@ -74,8 +74,8 @@ typedef struct markdown_prose {
 } markdown_prose;
 
 typedef struct markdown_tag {
-	char *name;     /* without '#', as written ("topic/sub") */
-	unsigned line;  /* file line */
+	char *name;    /* without '#', as written ("topic/sub") */
+	unsigned line; /* file line */
 } markdown_tag;
 
 typedef struct markdown_doc {
@@ -91,11 +91,11 @@ typedef struct markdown_doc {
 	size_t nlinks;
 	markdown_prose *prose;
 	size_t nprose;
-	markdown_tag *tags;   /* every #tag occurrence, in order */
+	markdown_tag *tags; /* every #tag occurrence, in order */
 	size_t ntags;
 	char *text; /* the whole body as plain text: each heading, paragraph,
-		     * table row (cells joined by " | ") and code block
-		     * followed by '\n' */
+	             * table row (cells joined by " | ") and code block
+	             * followed by '\n' */
 } markdown_doc;
 
 /* Parse text[0..len), the Markdown body of the note path (for messages),
@@ -108,7 +108,7 @@ typedef struct markdown_doc {
  * Returns 0, or KB_ELIMIT when len exceeds KB_MAX_NOTE_FILE or a line holds
  * more than KB_MAX_NOTE_PIPES '|' ("path:LINE: ..."). */
 int markdown_parse(markdown_doc **out, const char *path, const char *text,
-		   size_t len, unsigned first_line);
+                   size_t len, unsigned first_line);
 
 void markdown_doc_free(markdown_doc *doc);
 

@@ -2,12 +2,12 @@
  * Obsidian conventions (alias/aliases, tag/tags) and the ATT&CK reading
  * of what the note holds. */
 #include "parser/note.h"
-#include "parser/attackid.h"
 #include "kb/error.h"
 #include "kb/fsutil.h"
 #include "kb/limits.h"
 #include "kb/strbuf.h"
 #include "kb/xalloc.h"
+#include "parser/attackid.h"
 
 #include <ctype.h>
 #include <stdint.h>
@@ -38,11 +38,11 @@ static char *trimmed(const char *s, size_t n)
 /* A list of unique strings: an array plus a hash set over it (open
  * addressing), so that adding n strings costs O(n). */
 struct uniq {
-	char ***list;      /* the array being filled */
-	size_t *n;         /* its length */
-	bool nocase;       /* compare ignoring ASCII case */
-	const char **set;  /* slots, borrowing the array's strings */
-	size_t cap;        /* slots, a power of two */
+	char ***list;     /* the array being filled */
+	size_t *n;        /* its length */
+	bool nocase;      /* compare ignoring ASCII case */
+	const char **set; /* slots, borrowing the array's strings */
+	size_t cap;       /* slots, a power of two */
 };
 
 static uint64_t hash_str(const char *s, bool nocase)
@@ -51,7 +51,7 @@ static uint64_t hash_str(const char *s, bool nocase)
 
 	for (; *s; s++)
 		h = (h ^ (unsigned char)(nocase ? tolower((unsigned char)*s)
-						: *s)) *
+		                                : *s)) *
 		    1099511628211u;
 	return h;
 }
@@ -79,7 +79,7 @@ static bool set_has_or_put(struct uniq *u, const char *s)
 	i = hash_str(s, u->nocase) & (u->cap - 1);
 	for (; u->set[i]; i = (i + 1) & (u->cap - 1))
 		if (u->nocase ? strcasecmp(u->set[i], s) == 0
-			      : strcmp(u->set[i], s) == 0)
+		              : strcmp(u->set[i], s) == 0)
 			return true;
 	u->set[i] = s;
 	return false;
@@ -99,7 +99,7 @@ static void add_unique(struct uniq *u, char *s)
 /* Split text at any byte of seps; add each trimmed piece (without a
  * leading '#' for tags). */
 static void add_split(struct uniq *u, const char *text, const char *seps,
-		      bool tags)
+                      bool tags)
 {
 	while (*text) {
 		size_t len = strcspn(text, seps);
@@ -115,18 +115,18 @@ static void add_split(struct uniq *u, const char *text, const char *seps,
 }
 
 static int bad_list(const char *shown, const frontmatter_value *v,
-		    const char *key)
+                    const char *key)
 {
 	return kb_error_set(KB_EPARSE,
-			    "%s:%u:%u: '%s' must be a text or a list of texts",
-			    shown, v->line, v->col, key);
+	                    "%s:%u:%u: '%s' must be a text or a list of texts",
+	                    shown, v->line, v->col, key);
 }
 
 /* Collect Obsidian's string-list property from every key named one or
  * many (any case): a list of scalars, or one scalar split at seps. Nulls
  * are skipped; tags lose a leading '#'. */
 static int read_list(struct uniq *u, const note *nt, const char *shown,
-		     const char *one, const char *many, const char *seps)
+                     const char *one, const char *many, const char *seps)
 {
 	const frontmatter_value *fm = nt->frontmatter;
 	bool tags = strcmp(one, "tag") == 0;
@@ -157,8 +157,8 @@ static int read_list(struct uniq *u, const note *nt, const char *shown,
 			if (tags)
 				add_split(u, item->text, seps, true);
 			else
-				add_unique(u, trimmed(item->text,
-						      strlen(item->text)));
+				add_unique(
+				    u, trimmed(item->text, strlen(item->text)));
 		}
 	}
 	return 0;
@@ -176,9 +176,9 @@ static int find_note_id(note *nt, const char *shown)
 			continue;
 		if (v->type != FRONTMATTER_SCALAR || !attackid_is(v->text))
 			return kb_error_set(KB_EPARSE,
-					    "%s:%u:%u: '%s' is not an ATT&CK "
-					    "ID",
-					    shown, v->line, v->col, keys[i]);
+			                    "%s:%u:%u: '%s' is not an ATT&CK "
+			                    "ID",
+			                    shown, v->line, v->col, keys[i]);
 		nt->attack_id = trimmed(v->text, strlen(v->text));
 		return 0;
 	}
@@ -188,9 +188,9 @@ static int find_note_id(note *nt, const char *shown)
 	} else if (attackid_is(nt->title)) {
 		nt->attack_id = trimmed(nt->title, strlen(nt->title));
 	} else if (nt->doc->nheadings &&
-		   attackid_is(nt->doc->headings[0].text)) {
+	           attackid_is(nt->doc->headings[0].text)) {
 		nt->attack_id = trimmed(nt->doc->headings[0].text,
-					strlen(nt->doc->headings[0].text));
+		                        strlen(nt->doc->headings[0].text));
 	} else {
 		for (size_t i = 0; i < nt->naliases && !nt->attack_id; i++)
 			if (attackid_is(nt->aliases[i]))
@@ -214,7 +214,7 @@ static void find_description(note *nt)
 		first = d->headings[0].text;
 	for (size_t i = 0; i < d->nparas; i++) {
 		if (any ? d->paras[i].section[0] != '\0'
-			: d->paras[i].section != first)
+		        : d->paras[i].section != first)
 			continue;
 		if (sb.len)
 			strbuf_puts(&sb, "\n\n");
@@ -253,8 +253,8 @@ static void read_links(note *nt)
 		case MARKDOWN_LINK_EMBED:
 			name = target_name(md->target);
 			if (md->text && attackid_is(md->text))
-				l->attack_id = trimmed(md->text,
-						       strlen(md->text));
+				l->attack_id =
+				    trimmed(md->text, strlen(md->text));
 			else if (attackid_is(name))
 				l->attack_id = xstrdup(name);
 			free(name);
@@ -281,7 +281,7 @@ static void read_mentions(note *nt)
 			note_mention *m;
 
 			nt->mentions = grow(nt->mentions, nt->nmentions,
-					    sizeof(*nt->mentions));
+			                    sizeof(*nt->mentions));
 			m = &nt->mentions[nt->nmentions++];
 			memset(m, 0, sizeof(*m));
 			memcpy(m->attack_id, id, strlen(id) + 1);
@@ -334,8 +334,8 @@ static void read_references(note *nt)
 
 	for (size_t i = 0; i < d->nitems; i++) {
 		const char *text = d->items[i].text, *url = NULL, *p;
-		char *section = trimmed(d->items[i].section,
-					strlen(d->items[i].section));
+		char *section =
+		    trimmed(d->items[i].section, strlen(d->items[i].section));
 		bool refs = strcasecmp(section, "References") == 0;
 		note_reference *r;
 
@@ -353,7 +353,7 @@ static void read_references(note *nt)
 		nt->refs = grow(nt->refs, nt->nrefs, sizeof(*nt->refs));
 		r = &nt->refs[nt->nrefs++];
 		r->name = url == text ? xstrdup("")
-				      : trimmed(text, (size_t)(url - 2 - text));
+		                      : trimmed(text, (size_t)(url - 2 - text));
 		r->url = xstrdup(url);
 		r->line = d->items[i].line;
 	}
@@ -361,7 +361,7 @@ static void read_references(note *nt)
 
 /* Parse with messages naming shown and the record naming path. */
 static int parse(note **out, const char *shown, const char *path,
-		 const char *text, size_t len)
+                 const char *text, size_t len)
 {
 	frontmatter_span span;
 	note *nt = xcalloc(1, sizeof(*nt));
@@ -375,17 +375,16 @@ static int parse(note **out, const char *shown, const char *path,
 	if ((error = frontmatter_split(&span, shown, text, len)) < 0)
 		goto done;
 	if ((error = frontmatter_parse(&nt->frontmatter, shown,
-				       span.present ? text + span.yaml_off : "",
-				       span.yaml_len, span.yaml_line)) < 0)
+	                               span.present ? text + span.yaml_off : "",
+	                               span.yaml_len, span.yaml_line)) < 0)
 		goto done;
 	nt->body_line = span.body_line;
 	if ((error = markdown_parse(&nt->doc, shown, text + span.body_off,
-				    len - span.body_off, span.body_line)) < 0)
+	                            len - span.body_off, span.body_line)) < 0)
 		goto done;
-	if ((error = read_list(&aliases, nt, shown, "alias", "aliases",
-			       ",")) < 0 ||
-	    (error = read_list(&tags, nt, shown, "tag", "tags",
-			       ", \t\n")) < 0)
+	if ((error = read_list(&aliases, nt, shown, "alias", "aliases", ",")) <
+	        0 ||
+	    (error = read_list(&tags, nt, shown, "tag", "tags", ", \t\n")) < 0)
 		goto done;
 	for (size_t i = 0; i < nt->doc->ntags; i++)
 		add_unique(&tags, xstrdup(nt->doc->tags[i].name));
@@ -439,9 +438,8 @@ int note_parse_file(note **out, const char *root, const char *relpath)
 
 	*out = NULL;
 	if (!is_inside(relpath))
-		return kb_error_set(KB_EUSAGE,
-				    "%s: not a note path inside %s", relpath,
-				    root);
+		return kb_error_set(KB_EUSAGE, "%s: not a note path inside %s",
+		                    relpath, root);
 	full = fsutil_path_join(root, relpath);
 	if ((error = fsutil_read_file(&text, &len, full, KB_MAX_NOTE_FILE)) ==
 	    0)

@@ -17,18 +17,18 @@
 #include <sys/stat.h>
 
 struct notedir {
-	note **notes;              /* owned */
+	note **notes; /* owned */
 	size_t nnotes;
 	notedir_problem *problems; /* owned */
 	size_t nproblems;
-	char **paths;              /* hash set of note paths (borrowed) */
-	size_t paths_cap;          /* slots in paths, a power of two */
-	char **lower;              /* lower-cased path of each note */
-	size_t *by_path;           /* note indexes sorted by lower path */
-	size_t *by_name;           /* ... by lower file name, then path */
-	size_t *by_id;             /* notes with an ID, sorted by it */
+	char **paths;     /* hash set of note paths (borrowed) */
+	size_t paths_cap; /* slots in paths, a power of two */
+	char **lower;     /* lower-cased path of each note */
+	size_t *by_path;  /* note indexes sorted by lower path */
+	size_t *by_name;  /* ... by lower file name, then path */
+	size_t *by_id;    /* notes with an ID, sorted by it */
 	size_t nby_id;
-	bool indexed;              /* the indexes match the notes */
+	bool indexed; /* the indexes match the notes */
 };
 
 /* Make room for entry n of an array of n entries of size bytes, doubling
@@ -118,15 +118,15 @@ int notedir_add(notedir *dir, note *n)
 {
 	if (dir->nnotes >= KB_MAX_VAULT_NOTES) {
 		int error = kb_error_set(KB_ELIMIT,
-					 "%s: more than %u notes in the vault",
-					 n->path, (unsigned)KB_MAX_VAULT_NOTES);
+		                         "%s: more than %u notes in the vault",
+		                         n->path, (unsigned)KB_MAX_VAULT_NOTES);
 
 		note_free(n);
 		return error;
 	}
 	if (!set_insert(dir, n->path)) {
-		int error = kb_error_set(KB_EEXISTS, "%s: note added twice",
-					 n->path);
+		int error =
+		    kb_error_set(KB_EEXISTS, "%s: note added twice", n->path);
 
 		note_free(n);
 		return error;
@@ -148,8 +148,8 @@ static void add_problem(struct loader *ld, const char *rel, int code)
 	notedir *dir = ld->dir;
 	notedir_problem *p;
 
-	dir->problems = grow(dir->problems, dir->nproblems,
-			     sizeof(*dir->problems));
+	dir->problems =
+	    grow(dir->problems, dir->nproblems, sizeof(*dir->problems));
 	p = &dir->problems[dir->nproblems++];
 	p->path = xstrdup(rel);
 	p->code = code;
@@ -179,7 +179,7 @@ static int list_folder(char ***out, size_t *n, const char *full)
 	*n = 0;
 	if (!d)
 		return kb_error_errno(errno == ENOENT ? KB_ENOTFOUND : KB_EIO,
-				      "%s", full);
+		                      "%s", full);
 	while ((errno = 0, de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
@@ -215,7 +215,7 @@ static int walk(struct loader *ld, const char *rel, unsigned depth)
 	}
 	for (size_t i = 0; i < n && !error; i++) {
 		char *crel = *rel ? xasprintf("%s/%s", rel, names[i])
-				  : xstrdup(names[i]);
+		                  : xstrdup(names[i]);
 		char *cfull = fsutil_path_join(ld->root, crel);
 		struct stat st;
 		note *nt;
@@ -228,11 +228,11 @@ static int walk(struct loader *ld, const char *rel, unsigned depth)
 			}
 		} else if (S_ISDIR(st.st_mode)) {
 			if (depth + 1 > KB_MAX_VAULT_DEPTH)
-				error = kb_error_set(KB_ELIMIT,
-						     "%s: folders nested deeper "
-						     "than %u levels",
-						     cfull,
-						     (unsigned)KB_MAX_VAULT_DEPTH);
+				error = kb_error_set(
+				    KB_ELIMIT,
+				    "%s: folders nested deeper "
+				    "than %u levels",
+				    cfull, (unsigned)KB_MAX_VAULT_DEPTH);
 			else
 				error = walk(ld, crel, depth + 1);
 		} else if (S_ISREG(st.st_mode) && is_note_name(names[i])) {
@@ -264,7 +264,7 @@ int notedir_load(notedir **out, const char *root, const notedir_opts *opts)
 	*out = NULL;
 	if (stat(root, &st) < 0)
 		return kb_error_errno(errno == ENOENT ? KB_ENOTFOUND : KB_EIO,
-				      "%s", root);
+		                      "%s", root);
 	if (!S_ISDIR(st.st_mode))
 		return kb_error_set(KB_EIO, "%s: not a folder", root);
 	ld.dir = notedir_new();
@@ -353,8 +353,8 @@ static void build_indexes(notedir *dir)
 /* The first position in idx[0..n) whose key is not below key, with key_of
  * giving an index's key. */
 static size_t lower_bound(const notedir *dir, const size_t *idx, size_t n,
-			  const char *key,
-			  const char *(*key_of)(const notedir *, size_t))
+                          const char *key,
+                          const char *(*key_of)(const notedir *, size_t))
 {
 	size_t lo = 0, hi = n;
 
@@ -399,9 +399,9 @@ static char *candidate(const char *linkpath, const char *from)
 	if (!*linkpath)
 		return NULL;
 	if (from && (strncmp(linkpath, "./", 2) == 0 ||
-		     strncmp(linkpath, "../", 3) == 0))
-		joined = xasprintf("%.*s/%s", (int)folder_len(from), from,
-				   linkpath);
+	             strncmp(linkpath, "../", 3) == 0))
+		joined =
+		    xasprintf("%.*s/%s", (int)folder_len(from), from, linkpath);
 	else
 		joined = xstrdup(linkpath);
 	/* Normalise "." and ".." segments. */
@@ -443,8 +443,8 @@ static char *candidate(const char *linkpath, const char *from)
 
 /* Among the notes idx[lo..hi) that pass keep(), the one in from's folder,
  * else the one with the shortest path, else the first. SIZE_MAX if none. */
-static size_t pick(const notedir *dir, const size_t *idx, size_t lo,
-		   size_t hi, const char *from, const char *suffix)
+static size_t pick(const notedir *dir, const size_t *idx, size_t lo, size_t hi,
+                   const char *from, const char *suffix)
 {
 	size_t best = SIZE_MAX, fl = from ? folder_len(from) : 0;
 
@@ -453,7 +453,7 @@ static size_t pick(const notedir *dir, const size_t *idx, size_t lo,
 		size_t pl = strlen(p), sl = suffix ? strlen(suffix) : 0;
 
 		if (suffix && (pl < sl || strcmp(p + pl - sl, suffix) != 0 ||
-			       (pl > sl && p[pl - sl - 1] != '/')))
+		               (pl > sl && p[pl - sl - 1] != '/')))
 			continue;
 		if (from && folder_len(p) == fl &&
 		    strncasecmp(p, from, fl) == 0)
@@ -476,13 +476,13 @@ static bool same_case(const char *path, const char *linkpath)
 /* The note whose lower-cased path is cand, preferring the one spelt as
  * linkpath when several differ only in case; SIZE_MAX if none. */
 static size_t find_exact(const notedir *dir, const char *cand,
-			 const char *linkpath)
+                         const char *linkpath)
 {
 	size_t lo = lower_bound(dir, dir->by_path, dir->nnotes, cand, path_key);
 	size_t found = SIZE_MAX;
 
-	for (size_t k = lo; k < dir->nnotes &&
-			    strcmp(dir->lower[dir->by_path[k]], cand) == 0;
+	for (size_t k = lo;
+	     k < dir->nnotes && strcmp(dir->lower[dir->by_path[k]], cand) == 0;
 	     k++) {
 		if (found == SIZE_MAX ||
 		    same_case(dir->notes[dir->by_path[k]]->path, linkpath))
@@ -493,10 +493,10 @@ static size_t find_exact(const notedir *dir, const char *cand,
 
 /* Obsidian's path rules; SIZE_MAX if no note matches. */
 static size_t find_path(const notedir *dir, const char *linkpath,
-			const char *from)
+                        const char *from)
 {
-	bool relative = strncmp(linkpath, "./", 2) == 0 ||
-			strncmp(linkpath, "../", 3) == 0;
+	bool relative =
+	    strncmp(linkpath, "./", 2) == 0 || strncmp(linkpath, "../", 3) == 0;
 	char *cand = candidate(linkpath, from), *rel, *cand2;
 	size_t lo, hi, found;
 
@@ -517,10 +517,10 @@ static size_t find_path(const notedir *dir, const char *linkpath,
 	}
 	/* A path suffix at a folder boundary. */
 	lo = lower_bound(dir, dir->by_name, dir->nnotes, base_of(cand),
-			 name_key);
-	for (hi = lo; hi < dir->nnotes &&
-		      strcmp(base_of(dir->lower[dir->by_name[hi]]),
-			     base_of(cand)) == 0;
+	                 name_key);
+	for (hi = lo;
+	     hi < dir->nnotes &&
+	     strcmp(base_of(dir->lower[dir->by_name[hi]]), base_of(cand)) == 0;
 	     hi++)
 		;
 	found = pick(dir, dir->by_name, lo, hi, from, cand);
@@ -531,7 +531,7 @@ done:
 
 /* A note with the link path's file name, in any folder. */
 static size_t find_name(const notedir *dir, const char *linkpath,
-			const char *from)
+                        const char *from)
 {
 	char *cand = candidate(linkpath, from);
 	size_t lo, hi, found;
@@ -539,10 +539,10 @@ static size_t find_name(const notedir *dir, const char *linkpath,
 	if (!cand)
 		return SIZE_MAX;
 	lo = lower_bound(dir, dir->by_name, dir->nnotes, base_of(cand),
-			 name_key);
-	for (hi = lo; hi < dir->nnotes &&
-		      strcmp(base_of(dir->lower[dir->by_name[hi]]),
-			     base_of(cand)) == 0;
+	                 name_key);
+	for (hi = lo;
+	     hi < dir->nnotes &&
+	     strcmp(base_of(dir->lower[dir->by_name[hi]]), base_of(cand)) == 0;
 	     hi++)
 		;
 	found = pick(dir, dir->by_name, lo, hi, from, NULL);
@@ -574,12 +574,13 @@ static size_t find_id(const notedir *dir, const char *id, const char *near)
 	size_t lo = lower_bound(dir, dir->by_id, dir->nby_id, id, id_key);
 	size_t best = SIZE_MAX, best_common = 0;
 
-	for (size_t k = lo; k < dir->nby_id &&
-			    strcmp(dir->notes[dir->by_id[k]]->attack_id, id) == 0;
+	for (size_t k = lo;
+	     k < dir->nby_id &&
+	     strcmp(dir->notes[dir->by_id[k]]->attack_id, id) == 0;
 	     k++) {
-		size_t c = near ? common_folders(dir->notes[dir->by_id[k]]->path,
-						 near)
-				: 0;
+		size_t c =
+		    near ? common_folders(dir->notes[dir->by_id[k]]->path, near)
+		         : 0;
 
 		if (best == SIZE_MAX || c > best_common) {
 			best = dir->by_id[k];
@@ -590,7 +591,7 @@ static size_t find_id(const notedir *dir, const char *id, const char *near)
 }
 
 const note *notedir_find(const notedir *dir, const char *linkpath,
-			 const char *from)
+                         const char *from)
 {
 	size_t i;
 
@@ -604,7 +605,7 @@ const note *notedir_find(const notedir *dir, const char *linkpath,
 static bool has_scheme(const char *url)
 {
 	size_t n = strspn(url, "abcdefghijklmnopqrstuvwxyz"
-			       "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-");
+	                       "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-");
 
 	return n > 0 && url[n] == ':';
 }
@@ -662,9 +663,8 @@ static void resolve_link(const notedir *dir, const note *from, note_link *l)
 		goto done;
 	}
 	t = find_path(dir, path, from->path);
-	if (t != SIZE_MAX &&
-	    (!id || !dir->notes[t]->attack_id ||
-	     strcmp(dir->notes[t]->attack_id, id) == 0)) {
+	if (t != SIZE_MAX && (!id || !dir->notes[t]->attack_id ||
+	                      strcmp(dir->notes[t]->attack_id, id) == 0)) {
 		l->resolution = NOTE_BY_PATH;
 		l->target = dir->notes[t];
 		goto done;
@@ -680,8 +680,8 @@ static void resolve_link(const notedir *dir, const note *from, note_link *l)
 		const note *n = dir->notes[u];
 
 		l->resolution = id && n->attack_id && strcmp(n->attack_id, id)
-					? NOTE_ID_MISMATCH
-					: NOTE_BY_NAME;
+		                    ? NOTE_ID_MISMATCH
+		                    : NOTE_BY_NAME;
 		l->target = n;
 	}
 done:
@@ -695,7 +695,7 @@ void notedir_resolve(notedir *dir)
 	for (size_t i = 0; i < dir->nnotes; i++)
 		for (size_t j = 0; j < dir->notes[i]->nlinks; j++)
 			resolve_link(dir, dir->notes[i],
-				     &dir->notes[i]->links[j]);
+			             &dir->notes[i]->links[j]);
 }
 
 size_t notedir_count(const notedir *dir)

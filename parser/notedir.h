@@ -13,10 +13,13 @@ typedef struct notedir notedir;
 
 typedef struct notedir_opts {
 	bool keep_going; /* skip notes that cannot be read or parsed and
-			  * list them as problems, instead of failing */
+	                  * list them as problems, instead of failing */
 } notedir_opts;
 
-#define NOTEDIR_OPTS_INIT {false}
+#define NOTEDIR_OPTS_INIT                                                      \
+	{                                                                      \
+		false                                                          \
+	}
 
 /* A note skipped with keep_going. */
 typedef struct notedir_problem {
@@ -68,7 +71,7 @@ const note *notedir_note(const notedir *dir, size_t i);
  * vault root), by the path rules of notedir_resolve(); NULL if none.
  * Needs notedir_resolve() first. Borrowed from dir. */
 const note *notedir_find(const notedir *dir, const char *linkpath,
-			 const char *from);
+                         const char *from);
 
 /* Number of problems, and problem i. Borrowed from dir. */
 size_t notedir_problem_count(const notedir *dir);

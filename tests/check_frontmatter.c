@@ -1,10 +1,10 @@
 /* tests/check_frontmatter.c: finding the frontmatter block and parsing its
  * YAML: values, anchors, every error and every limit. */
-#include "tests.h"
 #include "kb/error.h"
 #include "kb/limits.h"
 #include "kb/strbuf.h"
 #include "parser/frontmatter.h"
+#include "tests.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -20,8 +20,7 @@ static frontmatter_span split_ok(const char *text, size_t len)
 START_TEST(test_split_without_frontmatter)
 {
 	static const char *const texts[] = {"# Title\n", "----\na: 1\n----\n",
-					    " ---\na: 1\n---\n", "--- x\n",
-					    ""};
+	                                    " ---\na: 1\n---\n", "--- x\n", ""};
 
 	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
 		frontmatter_span sp = split_ok(texts[i], strlen(texts[i]));
@@ -79,15 +78,15 @@ START_TEST(test_split_unclosed_is_an_error)
 	frontmatter_span sp;
 
 	ck_assert_int_eq(frontmatter_split(&sp, "x.md", t, strlen(t)),
-			 KB_EPARSE);
+	                 KB_EPARSE);
 	ck_assert_str_eq(kb_error_last(),
-			 "x.md:1:1: frontmatter is not closed: no '---' line "
-			 "after the opening one");
+	                 "x.md:1:1: frontmatter is not closed: no '---' line "
+	                 "after the opening one");
 	ck_assert(!sp.present);
 	ck_assert_int_eq(frontmatter_split(&sp, "y.md", "---", 3), KB_EPARSE);
 	ck_assert_str_eq(kb_error_last(),
-			 "y.md:1:1: frontmatter is not closed: no '---' line "
-			 "after the opening one");
+	                 "y.md:1:1: frontmatter is not closed: no '---' line "
+	                 "after the opening one");
 }
 END_TEST
 
@@ -104,19 +103,19 @@ static frontmatter_value *parse_ok(const char *yaml)
 START_TEST(test_parse_values)
 {
 	frontmatter_value *v = parse_ok("title: Create Account\n"
-					"aliases: [T1136, \"Create Account\"]\n"
-					"tags:\n"
-					"  - a\n"
-					"  - b\n"
-					"empty:\n"
-					"tilde: ~\n"
-					"quoted: \"null\"\n"
-					"block: |\n"
-					"  line1\n"
-					"  line2\n"
-					"nested: {k: [1, {x: y}]}\n"
-					"anchor: &base {p: 1}\n"
-					"copy: *base\n");
+	                                "aliases: [T1136, \"Create Account\"]\n"
+	                                "tags:\n"
+	                                "  - a\n"
+	                                "  - b\n"
+	                                "empty:\n"
+	                                "tilde: ~\n"
+	                                "quoted: \"null\"\n"
+	                                "block: |\n"
+	                                "  line1\n"
+	                                "  line2\n"
+	                                "nested: {k: [1, {x: y}]}\n"
+	                                "anchor: &base {p: 1}\n"
+	                                "copy: *base\n");
 	const frontmatter_value *x;
 
 	ck_assert_uint_eq(v->n, 10);
@@ -142,15 +141,15 @@ START_TEST(test_parse_values)
 	ck_assert_ptr_null(frontmatter_get(x, "a", true)); /* not a map */
 
 	ck_assert_int_eq(frontmatter_get(v, "empty", false)->type,
-			 FRONTMATTER_NULL);
+	                 FRONTMATTER_NULL);
 	ck_assert_ptr_null(frontmatter_get(v, "empty", false)->text);
 	ck_assert_int_eq(frontmatter_get(v, "tilde", false)->type,
-			 FRONTMATTER_NULL);
+	                 FRONTMATTER_NULL);
 	x = frontmatter_get(v, "quoted", false);
 	ck_assert_int_eq(x->type, FRONTMATTER_SCALAR);
 	ck_assert_str_eq(x->text, "null");
 	ck_assert_str_eq(frontmatter_get(v, "block", false)->text,
-			 "line1\nline2\n");
+	                 "line1\nline2\n");
 	ck_assert(frontmatter_get(v, "block", false)->quoted);
 
 	x = frontmatter_get(v, "nested", false);
@@ -172,7 +171,7 @@ END_TEST
 START_TEST(test_parse_empty_documents)
 {
 	static const char *const yamls[] = {"", "# only a comment\n", "~\n",
-					    "\n\n"};
+	                                    "\n\n"};
 
 	for (size_t i = 0; i < sizeof(yamls) / sizeof(yamls[0]); i++) {
 		frontmatter_value *v = parse_ok(yamls[i]);
@@ -189,31 +188,31 @@ START_TEST(test_parse_errors)
 	static const struct {
 		const char *yaml, *msg;
 	} bad[] = {
-		{"aliases:\n\t- x\n",
-		 "n.md:3:1: found character that cannot start any token "
-		 "(while scanning for the next token at line 3)"},
-		{"a: 1\nb: [1, 2\n",
-		 "n.md:4:1: did not find expected ',' or ']' (while parsing a "
-		 "flow sequence at line 3)"},
-		{"a: b: c\n",
-		 "n.md:2:5: mapping values are not allowed in this context"},
-		{"- a\n- b\n", "n.md:2:1: frontmatter is not a mapping"},
-		{"plain\n", "n.md:2:1: frontmatter is not a mapping"},
-		{"a: 1\nb: 2\na: 3\n", "n.md:4:1: duplicate key 'a'"},
-		{"x: {k: 1, k: 2}\n", "n.md:2:11: duplicate key 'k'"},
-		{"? [x]\n: 1\n", "n.md:2:3: key is not a scalar"},
-		{"k: &a [1]\n*a : 2\n", "n.md:3:1: key is not a scalar"},
-		{"a: *nope\n", "n.md:2:4: unknown alias '*nope'"},
-		{"k: &a [1, *a]\n", "n.md:2:11: unknown alias '*a'"},
-		{"a: 1\n--- b: 2\n", "n.md:3:1: more than one YAML document"},
-		{"a: \"x\\0y\"\n", "n.md:2:4: scalar holds a NUL character"},
-		{"a: \xff\n", "n.md:2:4: invalid leading UTF-8 octet"},
+	    {"aliases:\n\t- x\n",
+	     "n.md:3:1: found character that cannot start any token "
+	     "(while scanning for the next token at line 3)"},
+	    {"a: 1\nb: [1, 2\n",
+	     "n.md:4:1: did not find expected ',' or ']' (while parsing a "
+	     "flow sequence at line 3)"},
+	    {"a: b: c\n",
+	     "n.md:2:5: mapping values are not allowed in this context"},
+	    {"- a\n- b\n", "n.md:2:1: frontmatter is not a mapping"},
+	    {"plain\n", "n.md:2:1: frontmatter is not a mapping"},
+	    {"a: 1\nb: 2\na: 3\n", "n.md:4:1: duplicate key 'a'"},
+	    {"x: {k: 1, k: 2}\n", "n.md:2:11: duplicate key 'k'"},
+	    {"? [x]\n: 1\n", "n.md:2:3: key is not a scalar"},
+	    {"k: &a [1]\n*a : 2\n", "n.md:3:1: key is not a scalar"},
+	    {"a: *nope\n", "n.md:2:4: unknown alias '*nope'"},
+	    {"k: &a [1, *a]\n", "n.md:2:11: unknown alias '*a'"},
+	    {"a: 1\n--- b: 2\n", "n.md:3:1: more than one YAML document"},
+	    {"a: \"x\\0y\"\n", "n.md:2:4: scalar holds a NUL character"},
+	    {"a: \xff\n", "n.md:2:4: invalid leading UTF-8 octet"},
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		frontmatter_value *v = (void *)1;
 		int rc = frontmatter_parse(&v, "n.md", bad[i].yaml,
-					   strlen(bad[i].yaml), 2);
+		                           strlen(bad[i].yaml), 2);
 
 		ck_assert_msg(rc == KB_EPARSE, "%s: %d", bad[i].yaml, rc);
 		ck_assert_ptr_null(v);
@@ -237,10 +236,10 @@ START_TEST(test_parse_size_limit)
 	ck_assert_uint_eq(strlen(frontmatter_get(v, "a", false)->text), n - 4);
 	frontmatter_free(v);
 	ck_assert_int_eq(frontmatter_parse(&v, "n.md", yaml, n + 1, 2),
-			 KB_ELIMIT);
+	                 KB_ELIMIT);
 	ck_assert_str_eq(kb_error_last(),
-			 "n.md:2:1: frontmatter is 4194305 bytes, more than "
-			 "the limit of 4194304");
+	                 "n.md:2:1: frontmatter is 4194305 bytes, more than "
+	                 "the limit of 4194304");
 	free(yaml);
 }
 END_TEST
@@ -277,15 +276,16 @@ static char *alias_nested(int depth)
 START_TEST(test_parse_depth_limit)
 {
 	/* The top-level map is level 1: 63 sequences reach the limit. */
-	char *ok = nested(KB_MAX_YAML_DEPTH - 1), *bad = nested(KB_MAX_YAML_DEPTH);
+	char *ok = nested(KB_MAX_YAML_DEPTH - 1),
+	     *bad = nested(KB_MAX_YAML_DEPTH);
 	frontmatter_value *v;
 
 	ck_assert_int_eq(frontmatter_parse(&v, "n.md", ok, strlen(ok), 2), 0);
 	frontmatter_free(v);
 	ck_assert_int_eq(frontmatter_parse(&v, "n.md", bad, strlen(bad), 2),
-			 KB_ELIMIT);
+	                 KB_ELIMIT);
 	ck_assert_str_eq(kb_error_last(),
-			 "n.md:2:67: YAML nested deeper than 64 levels");
+	                 "n.md:2:67: YAML nested deeper than 64 levels");
 	free(ok);
 	free(bad);
 
@@ -295,9 +295,9 @@ START_TEST(test_parse_depth_limit)
 	ck_assert_int_eq(frontmatter_parse(&v, "n.md", ok, strlen(ok), 2), 0);
 	frontmatter_free(v);
 	ck_assert_int_eq(frontmatter_parse(&v, "n.md", bad, strlen(bad), 2),
-			 KB_ELIMIT);
+	                 KB_ELIMIT);
 	ck_assert_str_eq(kb_error_last(),
-			 "n.md:3:65: YAML nested deeper than 64 levels");
+	                 "n.md:3:65: YAML nested deeper than 64 levels");
 	free(ok);
 	free(bad);
 }
@@ -323,36 +323,36 @@ START_TEST(test_parse_node_limit)
 	frontmatter_free(v);
 	strbuf_puts(&sb, "c: y\n");
 	ck_assert_int_eq(frontmatter_parse(&v, "n.md", sb.ptr, sb.len, 2),
-			 KB_ELIMIT);
-	ck_assert_str_eq(kb_error_last(),
-			 "n.md:4:1: more than 1000000 YAML nodes (aliases count "
-			 "as the nodes they copy)");
+	                 KB_ELIMIT);
+	ck_assert_str_eq(
+	    kb_error_last(),
+	    "n.md:4:1: more than 1000000 YAML nodes (aliases count "
+	    "as the nodes they copy)");
 	strbuf_free(&sb);
 }
 END_TEST
 
 START_TEST(test_parse_billion_laughs)
 {
-	const char *yaml =
-		"a: &a [x, x, x, x, x, x, x, x, x, x]\n"
-		"b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
-		"c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
-		"d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
-		"e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
-		"f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
-		"g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n"
-		"h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g, *g]\n"
-		"i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h, *h]\n";
+	const char *yaml = "a: &a [x, x, x, x, x, x, x, x, x, x]\n"
+	                   "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
+	                   "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
+	                   "d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\n"
+	                   "e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n"
+	                   "f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]\n"
+	                   "g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]\n"
+	                   "h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g, *g]\n"
+	                   "i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h, *h]\n";
 	frontmatter_value *v;
 
 	/* Each copy of e is 111111 nodes; 123463 are made before f's first
 	 * one, so its eighth copy passes a million. */
 	ck_assert_int_eq(frontmatter_parse(&v, "n.md", yaml, strlen(yaml), 2),
-			 KB_ELIMIT);
+	                 KB_ELIMIT);
 	ck_assert_ptr_null(v);
 	ck_assert_str_eq(kb_error_last(),
-			 "n.md:7:36: more than 1000000 YAML nodes (aliases "
-			 "count as the nodes they copy)");
+	                 "n.md:7:36: more than 1000000 YAML nodes (aliases "
+	                 "count as the nodes they copy)");
 }
 END_TEST
 

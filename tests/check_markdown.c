@@ -1,27 +1,26 @@
 /* tests/check_markdown.c: Markdown bodies: blocks, Obsidian links, tags,
  * prose and plain text, on hand-written inputs and a real note. */
-#include "tests.h"
 #include "kb/error.h"
 #include "kb/limits.h"
 #include "kb/strbuf.h"
 #include "parser/frontmatter.h"
 #include "parser/markdown.h"
+#include "tests.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#define SEED_DIR                                                           \
-	"fixtures/notes/seed-vault/CyberSecurity/Security+/"                \
-	"1-Threats-Attacks-Vulnerabilities/Attacking-Frameworks/"            \
+#define SEED_DIR                                                               \
+	"fixtures/notes/seed-vault/CyberSecurity/Security+/"                   \
+	"1-Threats-Attacks-Vulnerabilities/Attacking-Frameworks/"              \
 	"MITRE ATT&CK/ICS-Attack/"
 
 static markdown_doc *parse(const char *text, unsigned first_line)
 {
 	markdown_doc *doc = NULL;
 
-	ck_assert_int_eq(markdown_parse(&doc, "n.md", text, strlen(text),
-					first_line),
-			 0);
+	ck_assert_int_eq(
+	    markdown_parse(&doc, "n.md", text, strlen(text), first_line), 0);
 	return doc;
 }
 
@@ -31,8 +30,8 @@ static bool starts_with(const char *s, const char *prefix)
 }
 
 static void check_link(const markdown_link *l, enum markdown_link_kind kind,
-		       const char *target, const char *fragment,
-		       const char *text, unsigned line)
+                       const char *target, const char *fragment,
+                       const char *text, unsigned line)
 {
 	ck_assert_int_eq(l->kind, kind);
 	ck_assert_str_eq(l->target, target);
@@ -48,19 +47,19 @@ static void check_link(const markdown_link *l, enum markdown_link_kind kind,
 }
 
 static const char inline_text[] =
-	"Intro [[Note A#Head|Shown]] and ![[Pic.png]] and [[#Local]] and "
-	"[[]] and [[ | x]].\n"
-	"Escaped \\[\\[no]] &#91;[no2]] `[[code]]` <code>[[html]]</code> "
-	"[[a*b*c]] [[www.example.com]]\n"
-	"Nested [[a [[b]] and unclosed [[c and "
-	"[md *link*](https://attack.mitre.org/groups/G0006) "
-	"![img](p.png \"t\")\n"
-	"Tags: #tag #123 a#b #a/b-c_d \\#esc `#code` #tag2, (#paren) "
-	"#\xc3\xbcn\xc3\xaf\n"
-	"\n"
-	"## Head [[Linked]] #htag\n"
-	"\n"
-	"Text\n";
+    "Intro [[Note A#Head|Shown]] and ![[Pic.png]] and [[#Local]] and "
+    "[[]] and [[ | x]].\n"
+    "Escaped \\[\\[no]] &#91;[no2]] `[[code]]` <code>[[html]]</code> "
+    "[[a*b*c]] [[www.example.com]]\n"
+    "Nested [[a [[b]] and unclosed [[c and "
+    "[md *link*](https://attack.mitre.org/groups/G0006) "
+    "![img](p.png \"t\")\n"
+    "Tags: #tag #123 a#b #a/b-c_d \\#esc `#code` #tag2, (#paren) "
+    "#\xc3\xbcn\xc3\xaf\n"
+    "\n"
+    "## Head [[Linked]] #htag\n"
+    "\n"
+    "Text\n";
 
 START_TEST(test_markdown_links)
 {
@@ -73,10 +72,11 @@ START_TEST(test_markdown_links)
 	check_link(&l[2], MARKDOWN_LINK_WIKI, "", "Local", NULL, 10);
 	check_link(&l[3], MARKDOWN_LINK_WIKI, "a*b*c", NULL, NULL, 11);
 	check_link(&l[4], MARKDOWN_LINK_WIKI, "www.example.com", NULL, NULL,
-		   11);
+	           11);
 	check_link(&l[5], MARKDOWN_LINK_WIKI, "b", NULL, NULL, 12);
 	check_link(&l[6], MARKDOWN_LINK_URL,
-		   "https://attack.mitre.org/groups/G0006", NULL, "md link", 12);
+	           "https://attack.mitre.org/groups/G0006", NULL, "md link",
+	           12);
 	check_link(&l[7], MARKDOWN_LINK_IMAGE, "p.png", NULL, "img", 12);
 	check_link(&l[8], MARKDOWN_LINK_WIKI, "Linked", NULL, NULL, 15);
 	for (size_t i = 0; i < 8; i++) {
@@ -93,7 +93,7 @@ START_TEST(test_markdown_tags)
 {
 	markdown_doc *d = parse(inline_text, 10);
 	static const char *const names[] = {"tag", "a/b-c_d", "tag2",
-					    "\xc3\xbcn\xc3\xaf", "htag"};
+	                                    "\xc3\xbcn\xc3\xaf", "htag"};
 	static const unsigned lines[] = {13, 13, 13, 13, 15};
 
 	ck_assert_uint_eq(d->ntags, 5);
@@ -113,13 +113,13 @@ START_TEST(test_markdown_plain_and_prose)
 	ck_assert_uint_eq(d->paras[0].line, 10);
 	ck_assert_str_eq(d->paras[0].section, "");
 	ck_assert_str_eq(d->paras[0].text,
-			 "Intro Shown and Pic.png and Local and [[]] and "
-			 "[[ | x]].\n"
-			 "Escaped [[no]] [[no2]] [[code]] [[html]] a*b*c "
-			 "www.example.com\n"
-			 "Nested [[a b and unclosed [[c and md link img\n"
-			 "Tags: #tag #123 a#b #a/b-c_d #esc #code #tag2, "
-			 "(#paren) #\xc3\xbcn\xc3\xaf");
+	                 "Intro Shown and Pic.png and Local and [[]] and "
+	                 "[[ | x]].\n"
+	                 "Escaped [[no]] [[no2]] [[code]] [[html]] a*b*c "
+	                 "www.example.com\n"
+	                 "Nested [[a b and unclosed [[c and md link img\n"
+	                 "Tags: #tag #123 a#b #a/b-c_d #esc #code #tag2, "
+	                 "(#paren) #\xc3\xbcn\xc3\xaf");
 	ck_assert_uint_eq(d->paras[1].line, 17);
 	ck_assert_str_eq(d->paras[1].section, "Head Linked #htag");
 	ck_assert_uint_eq(d->nheadings, 1);
@@ -129,27 +129,27 @@ START_TEST(test_markdown_plain_and_prose)
 	/* Wikilinks leave a space; code and <code> leave nothing. */
 	ck_assert_uint_eq(d->nprose, 6);
 	ck_assert_str_eq(d->prose[0].text,
-			 "Intro   and   and   and [[]] and [[ | x]].");
+	                 "Intro   and   and   and [[]] and [[ | x]].");
 	ck_assert_str_eq(d->prose[1].text, "Escaped [[no]] [[no2]] ");
 	ck_assert_str_eq(d->prose[2].text,
-			 "Nested [[a   and unclosed [[c and md link img");
+	                 "Nested [[a   and unclosed [[c and md link img");
 	ck_assert_str_eq(d->prose[3].text,
-			 "Tags: #tag #123 a#b #a/b-c_d #esc   #tag2, (#paren) "
-			 "#\xc3\xbcn\xc3\xaf");
+	                 "Tags: #tag #123 a#b #a/b-c_d #esc   #tag2, (#paren) "
+	                 "#\xc3\xbcn\xc3\xaf");
 	ck_assert_uint_eq(d->prose[3].line, 13);
 	ck_assert_str_eq(d->prose[4].text, "Head   #htag");
 	ck_assert_str_eq(d->prose[4].section, "Head Linked #htag");
 	ck_assert_str_eq(d->prose[5].text, "Text");
 	ck_assert_str_eq(d->text,
-			 "Intro Shown and Pic.png and Local and [[]] and "
-			 "[[ | x]].\n"
-			 "Escaped [[no]] [[no2]] [[code]] [[html]] a*b*c "
-			 "www.example.com\n"
-			 "Nested [[a b and unclosed [[c and md link img\n"
-			 "Tags: #tag #123 a#b #a/b-c_d #esc #code #tag2, "
-			 "(#paren) #\xc3\xbcn\xc3\xaf\n"
-			 "Head Linked #htag\n"
-			 "Text\n");
+	                 "Intro Shown and Pic.png and Local and [[]] and "
+	                 "[[ | x]].\n"
+	                 "Escaped [[no]] [[no2]] [[code]] [[html]] a*b*c "
+	                 "www.example.com\n"
+	                 "Nested [[a b and unclosed [[c and md link img\n"
+	                 "Tags: #tag #123 a#b #a/b-c_d #esc #code #tag2, "
+	                 "(#paren) #\xc3\xbcn\xc3\xaf\n"
+	                 "Head Linked #htag\n"
+	                 "Text\n");
 	markdown_doc_free(d);
 }
 END_TEST
@@ -157,32 +157,32 @@ END_TEST
 START_TEST(test_markdown_code_and_html_hold_nothing)
 {
 	markdown_doc *d = parse("```text\n[[not a link]] #notatag T9999\n```\n"
-				"\n"
-				"<div>\n[[no]] #no<br>x\n</div>\n"
-				"\n"
-				"    [[indented code]]\n"
-				"\n"
-				"Autolink <https://attack.mitre.org/techniques/"
-				"T1136/001/> www.example.org/#frag\n",
-				1);
+	                        "\n"
+	                        "<div>\n[[no]] #no<br>x\n</div>\n"
+	                        "\n"
+	                        "    [[indented code]]\n"
+	                        "\n"
+	                        "Autolink <https://attack.mitre.org/techniques/"
+	                        "T1136/001/> www.example.org/#frag\n",
+	                        1);
 
 	ck_assert_uint_eq(d->nlinks, 2);
 	check_link(&d->links[0], MARKDOWN_LINK_URL,
-		   "https://attack.mitre.org/techniques/T1136/001/", NULL,
-		   "https://attack.mitre.org/techniques/T1136/001/", 11);
+	           "https://attack.mitre.org/techniques/T1136/001/", NULL,
+	           "https://attack.mitre.org/techniques/T1136/001/", 11);
 	check_link(&d->links[1], MARKDOWN_LINK_URL,
-		   "http://www.example.org/#frag", NULL,
-		   "www.example.org/#frag", 11);
+	           "http://www.example.org/#frag", NULL,
+	           "www.example.org/#frag", 11);
 	ck_assert_uint_eq(d->ntags, 0);
 	/* An autolink's text is its URL: no prose. */
 	ck_assert_uint_eq(d->nprose, 1);
 	ck_assert_str_eq(d->prose[0].text, "Autolink  ");
 	ck_assert_str_eq(d->text,
-			 "[[not a link]] #notatag T9999\n"
-			 "\n[[no]] #no\nx\n\n"
-			 "[[indented code]]\n"
-			 "Autolink https://attack.mitre.org/techniques/T1136/"
-			 "001/ www.example.org/#frag\n");
+	                 "[[not a link]] #notatag T9999\n"
+	                 "\n[[no]] #no\nx\n\n"
+	                 "[[indented code]]\n"
+	                 "Autolink https://attack.mitre.org/techniques/T1136/"
+	                 "001/ www.example.org/#frag\n");
 	markdown_doc_free(d);
 }
 END_TEST
@@ -190,13 +190,13 @@ END_TEST
 START_TEST(test_markdown_tables)
 {
 	markdown_doc *d = parse("# T\n"
-				"\n"
-				"| ID | Name |\n"
-				"| --- | --- |\n"
-				"| [[p/X\\|M1028]] | a \\| b |\n"
-				"| only |\n"
-				"| x | y | surplus |\n",
-				5);
+	                        "\n"
+	                        "| ID | Name |\n"
+	                        "| --- | --- |\n"
+	                        "| [[p/X\\|M1028]] | a \\| b |\n"
+	                        "| only |\n"
+	                        "| x | y | surplus |\n",
+	                        5);
 	const markdown_table *t = d->tables;
 
 	ck_assert_uint_eq(d->ntables, 1);
@@ -219,7 +219,7 @@ START_TEST(test_markdown_tables)
 	ck_assert_uint_eq(d->links[0].col, 0);
 	ck_assert_uint_eq(d->nparas, 0);
 	ck_assert_str_eq(d->text,
-			 "T\nID | Name\nM1028 | a | b\nonly | \nx | y\n");
+	                 "T\nID | Name\nM1028 | a | b\nonly | \nx | y\n");
 	markdown_doc_free(d);
 }
 END_TEST
@@ -227,14 +227,14 @@ END_TEST
 START_TEST(test_markdown_items)
 {
 	markdown_doc *d = parse("- one\n"
-				"  - two [[L]]\n"
-				"- [ ] open\n"
-				"- [x] done\n"
-				"\n"
-				"  second para\n"
-				"\n"
-				"> quoted [[Q]]\n",
-				1);
+	                        "  - two [[L]]\n"
+	                        "- [ ] open\n"
+	                        "- [x] done\n"
+	                        "\n"
+	                        "  second para\n"
+	                        "\n"
+	                        "> quoted [[Q]]\n",
+	                        1);
 
 	ck_assert_uint_eq(d->nitems, 4);
 	ck_assert_str_eq(d->items[0].text, "one");
@@ -262,12 +262,12 @@ START_TEST(test_markdown_lines_crlf_and_lazy)
 	/* CRLF, a lazy continuation line, an escape on it, a code span and
 	 * an HTML tag running over a line break. */
 	markdown_doc *d = parse("> a [[x]]\r\n"
-				"lazy \\[\\[no]] [[y]]\r\n"
-				"\r\n"
-				"p `code\r\nspan` [[z]]\r\n"
-				"[[w]]\r\n"
-				"q <span\r\nclass=\"x\"> [[v]]\r\n",
-				3);
+	                        "lazy \\[\\[no]] [[y]]\r\n"
+	                        "\r\n"
+	                        "p `code\r\nspan` [[z]]\r\n"
+	                        "[[w]]\r\n"
+	                        "q <span\r\nclass=\"x\"> [[v]]\r\n",
+	                        3);
 
 	ck_assert_uint_eq(d->nlinks, 5);
 	check_link(&d->links[0], MARKDOWN_LINK_WIKI, "x", NULL, NULL, 3);
@@ -300,17 +300,17 @@ START_TEST(test_markdown_real_note)
 	ck_assert_uint_eq(d->paras[1].line, 9);
 	ck_assert_str_eq(d->paras[1].section, "T1136");
 	ck_assert(starts_with(d->paras[0].text,
-			      "Adversaries may create an account to maintain "
-			      "access to victim systems.(Citation: Symantec "
-			      "WastedLocker June 2020) With"));
+	                      "Adversaries may create an account to maintain "
+	                      "access to victim systems.(Citation: Symantec "
+	                      "WastedLocker June 2020) With"));
 	/* 1 tactic, 10 platforms, 3 references. */
 	ck_assert_uint_eq(d->nitems, 14);
 	ck_assert_str_eq(d->items[1].text, "Windows");
 	ck_assert_str_eq(d->items[1].section, "Platforms");
 	ck_assert_str_eq(d->items[13].text,
-			 "Symantec WastedLocker June 2020: https://symantec-"
-			 "enterprise-blogs.security.com/blogs/threat-"
-			 "intelligence/wastedlocker-ransomware-us");
+	                 "Symantec WastedLocker June 2020: https://symantec-"
+	                 "enterprise-blogs.security.com/blogs/threat-"
+	                 "intelligence/wastedlocker-ransomware-us");
 	ck_assert_uint_eq(d->ntables, 2);
 	t = &d->tables[0];
 	ck_assert_uint_eq(t->nrows, 5);
@@ -319,33 +319,33 @@ START_TEST(test_markdown_real_note)
 	ck_assert_str_eq(t->cells[4 * 3 + 0], "M1032");
 	ck_assert_str_eq(t->cells[4 * 3 + 1], "Multi-factor Authentication");
 	ck_assert_str_eq(t->cells[4 * 3 + 2],
-			 "Use multi-factor authentication for user and "
-			 "privileged accounts.");
+	                 "Use multi-factor authentication for user and "
+	                 "privileged accounts.");
 	ck_assert_uint_eq(d->tables[1].nrows, 4);
 	ck_assert_str_eq(d->tables[1].cells[3 * 2], "T1136.003");
 	/* 8 wikilinks and the 3 reference URLs. */
 	ck_assert_uint_eq(d->nlinks, 11);
 	check_link(&d->links[4], MARKDOWN_LINK_WIKI,
-		   "CyberSecurity/Security+/1-Threats-Attacks-Vulnerabilities/"
-		   "Attacking-Frameworks/MITRE ATT&CK/ICS-Attack/techniques/"
-		   "Multi-Factor Authentication",
-		   NULL, "M1032", 36);
+	           "CyberSecurity/Security+/1-Threats-Attacks-Vulnerabilities/"
+	           "Attacking-Frameworks/MITRE ATT&CK/ICS-Attack/techniques/"
+	           "Multi-Factor Authentication",
+	           NULL, "M1032", 36);
 	ck_assert_int_eq(d->links[4].table, 0);
 	ck_assert_uint_eq(d->links[4].row, 4);
 	ck_assert_str_eq(d->links[4].section, "Mitigations");
 	check_link(&d->links[10], MARKDOWN_LINK_URL,
-		   "https://symantec-enterprise-blogs.security.com/blogs/"
-		   "threat-intelligence/wastedlocker-ransomware-us",
-		   NULL,
-		   "https://symantec-enterprise-blogs.security.com/blogs/"
-		   "threat-intelligence/wastedlocker-ransomware-us",
-		   52);
+	           "https://symantec-enterprise-blogs.security.com/blogs/"
+	           "threat-intelligence/wastedlocker-ransomware-us",
+	           NULL,
+	           "https://symantec-enterprise-blogs.security.com/blogs/"
+	           "threat-intelligence/wastedlocker-ransomware-us",
+	           52);
 	ck_assert_uint_eq(d->ntags, 0);
 	ck_assert(strstr(d->text,
-			 "\nID | Name | Description\nM1028 | Operating System "
-			 "Configuration | Protect domain controllers by "
-			 "ensuring proper security configuration for critical "
-			 "servers.\n") != NULL);
+	                 "\nID | Name | Description\nM1028 | Operating System "
+	                 "Configuration | Protect domain controllers by "
+	                 "ensuring proper security configuration for critical "
+	                 "servers.\n") != NULL);
 	markdown_doc_free(d);
 	free(text);
 }
@@ -366,12 +366,11 @@ START_TEST(test_markdown_size_limit)
 	ck_assert_uint_eq(d->nparas, 1);
 	ck_assert_uint_eq(strlen(d->text), n);
 	markdown_doc_free(d);
-	ck_assert_int_eq(markdown_parse(&d, "n.md", text, n + 1, 1),
-			 KB_ELIMIT);
+	ck_assert_int_eq(markdown_parse(&d, "n.md", text, n + 1, 1), KB_ELIMIT);
 	ck_assert_ptr_null(d);
 	ck_assert_str_eq(kb_error_last(),
-			 "n.md:1: note body is 8388609 bytes, more than the "
-			 "limit of 8388608");
+	                 "n.md:1: note body is 8388609 bytes, more than the "
+	                 "limit of 8388608");
 	free(text);
 	markdown_doc_free(NULL);
 }
@@ -403,11 +402,11 @@ START_TEST(test_markdown_pipe_limit)
 	markdown_doc_free(d);
 	bad = wide_table(KB_MAX_NOTE_PIPES + 1);
 	ck_assert_int_eq(markdown_parse(&d, "n.md", bad, strlen(bad), 7),
-			 KB_ELIMIT);
+	                 KB_ELIMIT);
 	ck_assert_ptr_null(d);
 	ck_assert_str_eq(kb_error_last(),
-			 "n.md:9: more than 1000 '|' on one line (table "
-			 "columns)");
+	                 "n.md:9: more than 1000 '|' on one line (table "
+	                 "columns)");
 	free(ok);
 	free(bad);
 }

@@ -1,18 +1,18 @@
 /* tests/check_note.c: notes as records: the real seed notes, Obsidian's
  * property conventions, where the ATT&CK ID comes from, and errors. */
-#include "tests.h"
 #include "kb/error.h"
 #include "kb/fsutil.h"
 #include "kb/limits.h"
 #include "kb/xalloc.h"
 #include "parser/note.h"
+#include "tests.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #define SEED_ROOT "fixtures/notes/seed-vault"
-#define SEED_DIR                                                           \
-	"CyberSecurity/Security+/1-Threats-Attacks-Vulnerabilities/"        \
+#define SEED_DIR                                                               \
+	"CyberSecurity/Security+/1-Threats-Attacks-Vulnerabilities/"           \
 	"Attacking-Frameworks/MITRE ATT&CK/ICS-Attack/"
 
 static note *seed(const char *rel)
@@ -39,7 +39,7 @@ static bool starts_with(const char *s, const char *prefix)
 }
 
 static void check_mention(const note *n, size_t i, const char *id,
-			  unsigned line, const char *section)
+                          unsigned line, const char *section)
 {
 	ck_assert_str_eq(n->mentions[i].attack_id, id);
 	ck_assert_uint_eq(n->mentions[i].line, line);
@@ -59,18 +59,18 @@ START_TEST(test_note_seed_create_account)
 	ck_assert_uint_eq(n->ntags, 0);
 	ck_assert_uint_eq(n->body_line, 4);
 	ck_assert_str_eq(n->description,
-			 "Adversaries may create an account to maintain access "
-			 "to victim systems.(Citation: Symantec WastedLocker "
-			 "June 2020) With a sufficient level of access, "
-			 "creating such accounts may be used to establish "
-			 "secondary credentialed access that do not require "
-			 "persistent remote access tools to be deployed on "
-			 "the system.\n\n"
-			 "Accounts may be created on the local system or "
-			 "within a domain or cloud tenant. In cloud "
-			 "environments, adversaries may create accounts that "
-			 "only have access to specific services, which can "
-			 "reduce the chance of detection.");
+	                 "Adversaries may create an account to maintain access "
+	                 "to victim systems.(Citation: Symantec WastedLocker "
+	                 "June 2020) With a sufficient level of access, "
+	                 "creating such accounts may be used to establish "
+	                 "secondary credentialed access that do not require "
+	                 "persistent remote access tools to be deployed on "
+	                 "the system.\n\n"
+	                 "Accounts may be created on the local system or "
+	                 "within a domain or cloud tenant. In cloud "
+	                 "environments, adversaries may create accounts that "
+	                 "only have access to specific services, which can "
+	                 "reduce the chance of detection.");
 	/* 8 wikilinks, 3 reference URLs; IDs from link texts and URLs. */
 	ck_assert_uint_eq(n->nlinks, 11);
 	ck_assert_ptr_null(n->links[0].attack_id); /* tactics/Persistence */
@@ -90,7 +90,7 @@ START_TEST(test_note_seed_create_account)
 	ck_assert_uint_eq(n->nrefs, 3);
 	ck_assert_str_eq(n->refs[0].name, "mitre-attack");
 	ck_assert_str_eq(n->refs[0].url,
-			 "https://attack.mitre.org/techniques/T1136");
+	                 "https://attack.mitre.org/techniques/T1136");
 	ck_assert_uint_eq(n->refs[0].line, 50);
 	ck_assert_str_eq(n->refs[2].name, "Symantec WastedLocker June 2020");
 	note_free(n);
@@ -104,7 +104,8 @@ START_TEST(test_note_seed_others)
 	ck_assert_str_eq(n->attack_id, "T1136.001");
 	ck_assert_str_eq(n->kind, "subtechnique");
 	ck_assert_uint_eq(n->nlinks, 8);
-	/* [Network Device CLI](https://attack.mitre.org/techniques/T1059/008) */
+	/* [Network Device CLI](https://attack.mitre.org/techniques/T1059/008)
+	 */
 	ck_assert_int_eq(n->links[0].md->kind, MARKDOWN_LINK_URL);
 	ck_assert_str_eq(n->links[0].attack_id, "T1059.008");
 	ck_assert_str_eq(n->links[4].attack_id, "T1136.001");
@@ -112,7 +113,8 @@ START_TEST(test_note_seed_others)
 	check_mention(n, 0, "T1136.001", 5, "T1136.001");
 	check_mention(n, 1, "TA0003", 15, "Tactic");
 	ck_assert_uint_eq(n->ncitations, 2);
-	ck_assert_str_eq(n->citations[1], "Kubernetes Service Accounts Security");
+	ck_assert_str_eq(n->citations[1],
+	                 "Kubernetes Service Accounts Security");
 	ck_assert_uint_eq(n->nrefs, 4);
 	ck_assert_str_eq(n->refs[1].name, "cisco_username_cmd");
 	note_free(n);
@@ -138,11 +140,12 @@ START_TEST(test_note_seed_others)
 	ck_assert_uint_eq(n->nlinks, 52);
 	ck_assert_uint_eq(n->nmentions, 1);
 	ck_assert_uint_eq(n->ncitations, 19);
-	ck_assert_str_eq(n->citations[0], "Apple Developer Doco Hardened Runtime");
+	ck_assert_str_eq(n->citations[0],
+	                 "Apple Developer Doco Hardened Runtime");
 	ck_assert_str_eq(n->description,
-			 "Make configuration changes related to the operating "
-			 "system or a common feature of the operating system "
-			 "that result in system hardening against techniques.");
+	                 "Make configuration changes related to the operating "
+	                 "system or a common feature of the operating system "
+	                 "that result in system hardening against techniques.");
 	note_free(n);
 
 	n = seed(SEED_DIR "tactics/Persistence.md");
@@ -153,8 +156,8 @@ START_TEST(test_note_seed_others)
 	ck_assert_uint_eq(n->nrefs, 1);
 	ck_assert_uint_eq(n->refs[0].line, 13);
 	ck_assert(starts_with(n->description,
-			      "The adversary is trying to maintain their "
-			      "foothold.\n\nPersistence consists of"));
+	                      "The adversary is trying to maintain their "
+	                      "foothold.\n\nPersistence consists of"));
 	note_free(n);
 }
 END_TEST
@@ -162,19 +165,19 @@ END_TEST
 START_TEST(test_note_aliases_and_tags)
 {
 	note *n = parse("dir/My Note.md",
-			"---\n"
-			"Aliases: [T1136, \"Create, Account\", T1136]\n"
-			"alias: \"one, two ,, three\"\n"
-			"TAGS: \"#a, b  c\"\n"
-			"tag:\n"
-			"  - \"#d e\"\n"
-			"  - A\n"
-			"  - ~\n"
-			"other: [x]\n"
-			"---\n"
-			"# Title #B #a\n");
-	static const char *const aliases[] = {"T1136", "Create, Account",
-					      "one", "two", "three"};
+	                "---\n"
+	                "Aliases: [T1136, \"Create, Account\", T1136]\n"
+	                "alias: \"one, two ,, three\"\n"
+	                "TAGS: \"#a, b  c\"\n"
+	                "tag:\n"
+	                "  - \"#d e\"\n"
+	                "  - A\n"
+	                "  - ~\n"
+	                "other: [x]\n"
+	                "---\n"
+	                "# Title #B #a\n");
+	static const char *const aliases[] = {"T1136", "Create, Account", "one",
+	                                      "two", "three"};
 	static const char *const tags[] = {"a", "b", "c", "d", "e"};
 
 	ck_assert_str_eq(n->title, "My Note");
@@ -196,18 +199,17 @@ START_TEST(test_note_id_sources)
 	static const struct {
 		const char *path, *text, *id;
 	} cases[] = {
-		{"G0006.md", "---\nattack_id: T1136\nalias: S0002\n---\n## M1028\n",
-		 "T1136"},
-		{"G0006.md", "---\nATTACK-ID: ' T1136 '\n---\n", "T1136"},
-		{"x.md", "---\nid: G0006\nalias: S0002\n---\n## M1028\n",
-		 "G0006"},
-		{"G0006.md", "---\nid: 20240101\nalias: S0002\n---\n## M1028\n",
-		 "G0006"},
-		{"T1087.001.md", "## M1028\n", "T1087.001"},
-		{"x.md", "---\nalias: M1028\n---\n## TA0003\n", "TA0003"},
-		{"x.md", "---\nalias: M1028\n---\n# Notes\n## T1059\n", "M1028"},
-		{"x.md", "---\nattack_id: ~\nalias: [x, M1028]\n---\n", "M1028"},
-		{"x.md", "# T1059 notes\nT1136 and T1059.\n", NULL},
+	    {"G0006.md", "---\nattack_id: T1136\nalias: S0002\n---\n## M1028\n",
+	     "T1136"},
+	    {"G0006.md", "---\nATTACK-ID: ' T1136 '\n---\n", "T1136"},
+	    {"x.md", "---\nid: G0006\nalias: S0002\n---\n## M1028\n", "G0006"},
+	    {"G0006.md", "---\nid: 20240101\nalias: S0002\n---\n## M1028\n",
+	     "G0006"},
+	    {"T1087.001.md", "## M1028\n", "T1087.001"},
+	    {"x.md", "---\nalias: M1028\n---\n## TA0003\n", "TA0003"},
+	    {"x.md", "---\nalias: M1028\n---\n# Notes\n## T1059\n", "M1028"},
+	    {"x.md", "---\nattack_id: ~\nalias: [x, M1028]\n---\n", "M1028"},
+	    {"x.md", "# T1059 notes\nT1136 and T1059.\n", NULL},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -240,17 +242,17 @@ START_TEST(test_note_description_citations_references)
 	note_free(n);
 
 	n = parse("a.md",
-		  "(Citation: Foo (2019)) and (Citation: Bar)(Citation: Foo "
-		  "(2019)) `(Citation: Code)` (Citation: unclosed\n"
-		  "\n"
-		  "## references\n"
-		  "- a: b: https://x.org/1\n"
-		  "- https://y.org\n"
-		  "- not a ref\n"
-		  "- name: http://z.org has space\n"
-		  "\n"
-		  "## Other\n"
-		  "- c: https://w.org\n");
+	          "(Citation: Foo (2019)) and (Citation: Bar)(Citation: Foo "
+	          "(2019)) `(Citation: Code)` (Citation: unclosed\n"
+	          "\n"
+	          "## references\n"
+	          "- a: b: https://x.org/1\n"
+	          "- https://y.org\n"
+	          "- not a ref\n"
+	          "- name: http://z.org has space\n"
+	          "\n"
+	          "## Other\n"
+	          "- c: https://w.org\n");
 	ck_assert_uint_eq(n->ncitations, 2);
 	ck_assert_str_eq(n->citations[0], "Foo (2019)");
 	ck_assert_str_eq(n->citations[1], "Bar");
@@ -271,28 +273,28 @@ START_TEST(test_note_parse_errors)
 		int code;
 		const char *msg;
 	} bad[] = {
-		{"---\naliases: {a: 1}\n---\n", KB_EPARSE,
-		 "n.md:2:10: 'aliases' must be a text or a list of texts"},
-		{"---\ntags:\n  - [x]\n---\n", KB_EPARSE,
-		 "n.md:3:5: 'tags' must be a text or a list of texts"},
-		{"---\nattack_id: T99\n---\n", KB_EPARSE,
-		 "n.md:2:12: 'attack_id' is not an ATT&CK ID"},
-		{"---\nattack-id: [T1136]\n---\n", KB_EPARSE,
-		 "n.md:2:12: 'attack-id' is not an ATT&CK ID"},
-		{"---\nalias: T1136\n", KB_EPARSE,
-		 "n.md:1:1: frontmatter is not closed: no '---' line after "
-		 "the opening one"},
-		{"---\na: 1\nb: [\n---\n", KB_EPARSE,
-		 "n.md:4:1: did not find expected node content (while parsing "
-		 "a flow node at line 4)"},
+	    {"---\naliases: {a: 1}\n---\n", KB_EPARSE,
+	     "n.md:2:10: 'aliases' must be a text or a list of texts"},
+	    {"---\ntags:\n  - [x]\n---\n", KB_EPARSE,
+	     "n.md:3:5: 'tags' must be a text or a list of texts"},
+	    {"---\nattack_id: T99\n---\n", KB_EPARSE,
+	     "n.md:2:12: 'attack_id' is not an ATT&CK ID"},
+	    {"---\nattack-id: [T1136]\n---\n", KB_EPARSE,
+	     "n.md:2:12: 'attack-id' is not an ATT&CK ID"},
+	    {"---\nalias: T1136\n", KB_EPARSE,
+	     "n.md:1:1: frontmatter is not closed: no '---' line after "
+	     "the opening one"},
+	    {"---\na: 1\nb: [\n---\n", KB_EPARSE,
+	     "n.md:4:1: did not find expected node content (while parsing "
+	     "a flow node at line 4)"},
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		note *n = (void *)1;
 
-		ck_assert_int_eq(note_parse(&n, "n.md", bad[i].text,
-					    strlen(bad[i].text)),
-				 bad[i].code);
+		ck_assert_int_eq(
+		    note_parse(&n, "n.md", bad[i].text, strlen(bad[i].text)),
+		    bad[i].code);
 		ck_assert_ptr_null(n);
 		ck_assert_str_eq(kb_error_last(), bad[i].msg);
 	}
@@ -302,37 +304,37 @@ END_TEST
 START_TEST(test_note_parse_file_errors)
 {
 	static const char *const outside[] = {"../x.md", "/etc/passwd", "",
-					      "a/../../x.md", "a/"};
+	                                      "a/../../x.md", "a/"};
 	note *n = (void *)1;
 
 	ck_assert_int_eq(note_parse_file(&n, SEED_ROOT, "nope.md"),
-			 KB_ENOTFOUND);
+	                 KB_ENOTFOUND);
 	ck_assert_ptr_null(n);
 	ck_assert_str_eq(kb_error_last(),
-			 SEED_ROOT "/nope.md: No such file or directory");
+	                 SEED_ROOT "/nope.md: No such file or directory");
 	ck_assert_int_eq(note_parse_file(&n, SEED_ROOT, "CyberSecurity"),
-			 KB_EIO);
+	                 KB_EIO);
 	ck_assert_str_eq(kb_error_last(),
-			 SEED_ROOT "/CyberSecurity: is a directory");
+	                 SEED_ROOT "/CyberSecurity: is a directory");
 	for (size_t i = 0; i < sizeof(outside) / sizeof(outside[0]); i++) {
 		char *msg = xasprintf("%s: not a note path inside %s",
-				      outside[i], SEED_ROOT);
+		                      outside[i], SEED_ROOT);
 
 		ck_assert_int_eq(note_parse_file(&n, SEED_ROOT, outside[i]),
-				 KB_EUSAGE);
+		                 KB_EUSAGE);
 		ck_assert_str_eq(kb_error_last(), msg);
 		free(msg);
 	}
 	/* Messages name the file as opened; the record keeps relpath. */
 	{
-		char *dir = test_tmpdir(), *file = fsutil_path_join(dir, "b.md");
+		char *dir = test_tmpdir(),
+		     *file = fsutil_path_join(dir, "b.md");
 		char *msg = xasprintf("%s:2:5: mapping values are not allowed "
-				      "in this context",
-				      file);
+		                      "in this context",
+		                      file);
 
-		ck_assert_int_eq(fsutil_write_atomic(file, "---\nx: a: b\n---\n",
-						     16),
-				 0);
+		ck_assert_int_eq(
+		    fsutil_write_atomic(file, "---\nx: a: b\n---\n", 16), 0);
 		ck_assert_int_eq(note_parse_file(&n, dir, "b.md"), KB_EPARSE);
 		ck_assert_str_eq(kb_error_last(), msg);
 		free(msg);
@@ -360,8 +362,8 @@ START_TEST(test_note_file_size_limit)
 	ck_assert_int_eq(fsutil_write_atomic(file, text, n + 1), 0);
 	ck_assert_int_eq(note_parse_file(&nt, dir, "big.md"), KB_ELIMIT);
 	msg = xasprintf("%s: file is 8388609 bytes, more than the limit of "
-			"8388608",
-			file);
+	                "8388608",
+	                file);
 	ck_assert_str_eq(kb_error_last(), msg);
 	free(msg);
 	free(text);

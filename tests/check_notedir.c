@@ -1,20 +1,21 @@
 /* tests/check_notedir.c: vaults: loading folders, Obsidian link resolution
  * helped by ATT&CK IDs, bad notes, limits. */
-#include "tests.h"
 #include "kb/error.h"
 #include "kb/fsutil.h"
 #include "kb/limits.h"
 #include "kb/strbuf.h"
 #include "kb/xalloc.h"
 #include "parser/notedir.h"
+#include "tests.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#define SEED "CyberSecurity/Security+/1-Threats-Attacks-Vulnerabilities/"    \
-	     "Attacking-Frameworks/MITRE ATT&CK/ICS-Attack/"
+#define SEED                                                                   \
+	"CyberSecurity/Security+/1-Threats-Attacks-Vulnerabilities/"           \
+	"Attacking-Frameworks/MITRE ATT&CK/ICS-Attack/"
 
 static notedir *load(const char *root, bool keep_going)
 {
@@ -38,7 +39,7 @@ static const note *by_path(const notedir *dir, const char *path)
 }
 
 static void check_res(const note_link *l, enum note_resolution res,
-		      const char *target)
+                      const char *target)
 {
 	ck_assert_int_eq(l->resolution, res);
 	if (target) {
@@ -53,11 +54,11 @@ START_TEST(test_notedir_seed_vault)
 {
 	notedir *dir = load("fixtures/notes/seed-vault", false);
 	static const char *const paths[] = {
-		SEED "groups/APT1.md",
-		SEED "mitigations/Operating System Configuration.md",
-		SEED "tactics/Persistence.md",
-		SEED "techniques/Create Account.md",
-		SEED "techniques/Local Account.md",
+	    SEED "groups/APT1.md",
+	    SEED "mitigations/Operating System Configuration.md",
+	    SEED "tactics/Persistence.md",
+	    SEED "techniques/Create Account.md",
+	    SEED "techniques/Local Account.md",
 	};
 	size_t counts[5] = {0}, total = 0;
 	const note *n;
@@ -83,9 +84,10 @@ START_TEST(test_notedir_seed_vault)
 	n = by_path(dir, SEED "techniques/Create Account.md");
 	check_res(&n->links[0], NOTE_BY_PATH, SEED "tactics/Persistence.md");
 	check_res(&n->links[1], NOTE_BY_PATH,
-		  SEED "mitigations/Operating System Configuration.md");
+	          SEED "mitigations/Operating System Configuration.md");
 	check_res(&n->links[4], NOTE_UNRESOLVED, NULL); /* M1032 */
-	check_res(&n->links[5], NOTE_BY_PATH, SEED "techniques/Local Account.md");
+	check_res(&n->links[5], NOTE_BY_PATH,
+	          SEED "techniques/Local Account.md");
 	check_res(&n->links[8], NOTE_UNRESOLVED, NULL); /* a web URL */
 	n = by_path(dir, SEED "groups/APT1.md");
 	for (size_t j = 0; j < n->nlinks; j++) {
@@ -93,7 +95,7 @@ START_TEST(test_notedir_seed_vault)
 			continue;
 		ck_assert_str_eq(n->links[j].attack_id, "T1087.001");
 		check_res(&n->links[j], NOTE_ID_MISMATCH,
-			  SEED "techniques/Local Account.md");
+		          SEED "techniques/Local Account.md");
 		ck_assert_str_eq(n->links[j].target->attack_id, "T1136.001");
 	}
 	notedir_free(dir);
@@ -106,14 +108,14 @@ START_TEST(test_notedir_mixed_vault)
 {
 	notedir *dir = load("fixtures/notes/mixed-vault", false);
 	static const char *const paths[] = {
-		"Analyst/Daily/2024-01-01.md",
-		"Analyst/T1087.001.md",
-		EA "data-sources/Module.md",
-		EA "mitigations/Multi-factor Authentication.md",
-		EA "techniques/Create Account.md",
-		EA "techniques/Local Account.md",
-		EA "techniques/Multi-Factor Authentication.md",
-		"ICS-Attack/data-sources/Module.md",
+	    "Analyst/Daily/2024-01-01.md",
+	    "Analyst/T1087.001.md",
+	    EA "data-sources/Module.md",
+	    EA "mitigations/Multi-factor Authentication.md",
+	    EA "techniques/Create Account.md",
+	    EA "techniques/Local Account.md",
+	    EA "techniques/Multi-Factor Authentication.md",
+	    "ICS-Attack/data-sources/Module.md",
 	};
 	const note *n;
 
@@ -124,19 +126,22 @@ START_TEST(test_notedir_mixed_vault)
 
 	n = by_path(dir, "Analyst/Daily/2024-01-01.md");
 	ck_assert_uint_eq(n->nlinks, 11);
-	check_res(&n->links[0], NOTE_BY_PATH, EA "techniques/Create Account.md");
+	check_res(&n->links[0], NOTE_BY_PATH,
+	          EA "techniques/Create Account.md");
 	check_res(&n->links[1], NOTE_BY_PATH, "Analyst/T1087.001.md");
 	ck_assert_str_eq(n->links[1].attack_id, "T1087.001");
 	check_res(&n->links[2], NOTE_BY_PATH, "Analyst/Daily/2024-01-01.md");
 	ck_assert_int_eq(n->links[3].md->kind, MARKDOWN_LINK_EMBED);
 	ck_assert_str_eq(n->links[3].md->fragment, "Mitigations");
-	check_res(&n->links[3], NOTE_BY_PATH, EA "techniques/Create Account.md");
+	check_res(&n->links[3], NOTE_BY_PATH,
+	          EA "techniques/Create Account.md");
 	ck_assert_int_eq(n->links[4].md->kind, MARKDOWN_LINK_URL);
-	check_res(&n->links[4], NOTE_BY_PATH, EA "techniques/Create Account.md");
+	check_res(&n->links[4], NOTE_BY_PATH,
+	          EA "techniques/Create Account.md");
 	check_res(&n->links[5], NOTE_BY_ID, EA "techniques/Create Account.md");
 	check_res(&n->links[6], NOTE_BY_NAME, EA "techniques/Local Account.md");
 	check_res(&n->links[7], NOTE_BY_PATH,
-		  "ICS-Attack/data-sources/Module.md");
+	          "ICS-Attack/data-sources/Module.md");
 	check_res(&n->links[8], NOTE_BY_ID, EA "data-sources/Module.md");
 	check_res(&n->links[9], NOTE_UNRESOLVED, NULL);
 	ck_assert_str_eq(n->links[9].attack_id, "T1136.001");
@@ -153,7 +158,7 @@ START_TEST(test_notedir_mixed_vault)
 	ck_assert_uint_eq(n->mentions[0].line, 11);
 	ck_assert_uint_eq(n->doc->nitems, 2);
 	ck_assert_str_eq(n->doc->items[0].text,
-			 "Is [[not a link]] escaped? #todo");
+	                 "Is [[not a link]] escaped? #todo");
 
 	n = by_path(dir, EA "techniques/Create Account.md");
 	ck_assert_uint_eq(n->naliases, 2);
@@ -162,16 +167,17 @@ START_TEST(test_notedir_mixed_vault)
 	/* Path to no note, then a path to the technique of the same name:
 	 * both go to the mitigation the ID names. */
 	check_res(&n->links[0], NOTE_BY_ID,
-		  EA "mitigations/Multi-factor Authentication.md");
+	          EA "mitigations/Multi-factor Authentication.md");
 	check_res(&n->links[1], NOTE_BY_ID,
-		  EA "mitigations/Multi-factor Authentication.md");
+	          EA "mitigations/Multi-factor Authentication.md");
 	check_res(&n->links[2], NOTE_BY_PATH, EA "techniques/Local Account.md");
 
 	n = by_path(dir, "Analyst/T1087.001.md");
 	ck_assert_str_eq(n->attack_id, "T1087.001");
 	ck_assert_uint_eq(n->nmentions, 1);
 	ck_assert_str_eq(n->mentions[0].attack_id, "T1136.001");
-	check_res(&n->links[0], NOTE_BY_PATH, EA "techniques/Create Account.md");
+	check_res(&n->links[0], NOTE_BY_PATH,
+	          EA "techniques/Create Account.md");
 
 	n = by_path(dir, EA "techniques/Local Account.md");
 	check_res(&n->links[0], NOTE_UNRESOLVED, NULL);
@@ -185,21 +191,21 @@ START_TEST(test_notedir_find)
 	static const struct {
 		const char *link, *from, *found;
 	} cases[] = {
-		{"create account", NULL, EA "techniques/Create Account.md"},
-		{"enterprise-attack/TECHNIQUES/create account.md", NULL,
-		 EA "techniques/Create Account.md"},
-		{"/Analyst/T1087.001", NULL, "Analyst/T1087.001.md"},
-		{"Module", "ICS-Attack/x.md", "ICS-Attack/data-sources/Module.md"},
-		{"Module", EA "data-sources/x.md", EA "data-sources/Module.md"},
-		{"data-sources/Module", EA "x.md", EA "data-sources/Module.md"},
-		{"../T1087.001", "Analyst/Daily/x.md", "Analyst/T1087.001.md"},
-		{"./2024-01-01", "Analyst/Daily/x.md",
-		 "Analyst/Daily/2024-01-01.md"},
-		{"./Module", "Analyst/x.md", NULL},
-		{"../../../x", "a.md", NULL},
-		{"", "a.md", NULL},
-		{"odule", NULL, NULL},
-		{"ata-sources/Module", NULL, NULL},
+	    {"create account", NULL, EA "techniques/Create Account.md"},
+	    {"enterprise-attack/TECHNIQUES/create account.md", NULL,
+	     EA "techniques/Create Account.md"},
+	    {"/Analyst/T1087.001", NULL, "Analyst/T1087.001.md"},
+	    {"Module", "ICS-Attack/x.md", "ICS-Attack/data-sources/Module.md"},
+	    {"Module", EA "data-sources/x.md", EA "data-sources/Module.md"},
+	    {"data-sources/Module", EA "x.md", EA "data-sources/Module.md"},
+	    {"../T1087.001", "Analyst/Daily/x.md", "Analyst/T1087.001.md"},
+	    {"./2024-01-01", "Analyst/Daily/x.md",
+	     "Analyst/Daily/2024-01-01.md"},
+	    {"./Module", "Analyst/x.md", NULL},
+	    {"../../../x", "a.md", NULL},
+	    {"", "a.md", NULL},
+	    {"odule", NULL, NULL},
+	    {"ata-sources/Module", NULL, NULL},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -229,8 +235,8 @@ START_TEST(test_notedir_add_and_resolve)
 	notedir *dir = notedir_new();
 	const note *src;
 
-	ck_assert_int_eq(notedir_add(dir, mk("z.md", "[[a]] [[A]] [[b|T1136]]")),
-			 0);
+	ck_assert_int_eq(
+	    notedir_add(dir, mk("z.md", "[[a]] [[A]] [[b|T1136]]")), 0);
 	ck_assert_int_eq(notedir_add(dir, mk("a.md", "x")), 0);
 	ck_assert_int_eq(notedir_add(dir, mk("A.md", "x")), 0);
 	ck_assert_int_eq(notedir_add(dir, mk("a.md", "again")), KB_EEXISTS);
@@ -263,12 +269,12 @@ START_TEST(test_notedir_bad_notes)
 	const notedir_problem *p;
 
 	ck_assert_int_eq(notedir_load(&dir, "fixtures/notes/bad-vault", NULL),
-			 KB_EPARSE);
+	                 KB_EPARSE);
 	ck_assert_ptr_null(dir);
 	ck_assert_str_eq(kb_error_last(),
-			 "fixtures/notes/bad-vault/a-unclosed.md:1:1: "
-			 "frontmatter is not closed: no '---' line after the "
-			 "opening one");
+	                 "fixtures/notes/bad-vault/a-unclosed.md:1:1: "
+	                 "frontmatter is not closed: no '---' line after the "
+	                 "opening one");
 
 	dir = load("fixtures/notes/bad-vault", true);
 	ck_assert_uint_eq(notedir_count(dir), 2);
@@ -283,9 +289,9 @@ START_TEST(test_notedir_bad_notes)
 	ck_assert_str_eq(p->path, "c-tabs.md");
 	ck_assert_int_eq(p->code, KB_EPARSE);
 	ck_assert_str_eq(p->message,
-			 "fixtures/notes/bad-vault/c-tabs.md:3:1: found "
-			 "character that cannot start any token (while "
-			 "scanning for the next token at line 3)");
+	                 "fixtures/notes/bad-vault/c-tabs.md:3:1: found "
+	                 "character that cannot start any token (while "
+	                 "scanning for the next token at line 3)");
 	notedir_free(dir);
 }
 END_TEST
@@ -295,14 +301,14 @@ START_TEST(test_notedir_root_errors)
 	notedir *dir = (void *)1;
 
 	ck_assert_int_eq(notedir_load(&dir, "fixtures/notes/nope", NULL),
-			 KB_ENOTFOUND);
+	                 KB_ENOTFOUND);
 	ck_assert_ptr_null(dir);
 	ck_assert_str_eq(kb_error_last(),
-			 "fixtures/notes/nope: No such file or directory");
+	                 "fixtures/notes/nope: No such file or directory");
 	ck_assert_int_eq(notedir_load(&dir, "fixtures/notes/README.md", NULL),
-			 KB_EIO);
+	                 KB_EIO);
 	ck_assert_str_eq(kb_error_last(),
-			 "fixtures/notes/README.md: not a folder");
+	                 "fixtures/notes/README.md: not a folder");
 }
 END_TEST
 
@@ -363,7 +369,7 @@ START_TEST(test_notedir_depth_limit)
 	dir = load(root, false);
 	ck_assert_uint_eq(notedir_count(dir), 1);
 	ck_assert_uint_eq(strlen(notedir_note(dir, 0)->path),
-			  2 * KB_MAX_VAULT_DEPTH + 7);
+	                  2 * KB_MAX_VAULT_DEPTH + 7);
 	notedir_free(dir);
 	last = make_deep(root, KB_MAX_VAULT_DEPTH + 1);
 	ck_assert_int_eq(notedir_load(&dir, root, NULL), KB_ELIMIT);
@@ -388,7 +394,7 @@ START_TEST(test_notedir_note_limit)
 	ck_assert_uint_eq(notedir_count(dir), KB_MAX_VAULT_NOTES);
 	ck_assert_int_eq(notedir_add(dir, mk("extra.md", "x")), KB_ELIMIT);
 	ck_assert_str_eq(kb_error_last(),
-			 "extra.md: more than 100000 notes in the vault");
+	                 "extra.md: more than 100000 notes in the vault");
 	notedir_resolve(dir);
 	ck_assert_str_eq(notedir_note(dir, 0)->path, "n0.md");
 	ck_assert_str_eq(notedir_note(dir, 1)->path, "n1.md");
