@@ -56,7 +56,6 @@ struct walker {
 	size_t row, col;     /* cell being read */
 	size_t first_link;   /* doc->links index when the block started */
 	size_t first_prose;  /* doc->prose index when the block started */
-	size_t first_tag;    /* doc->tags index when the block started */
 	size_t block_seq;    /* blocks started so far */
 	size_t prose_block;  /* block_seq of the prose being gathered */
 	strbuf prose_text;   /* that prose */
@@ -71,8 +70,7 @@ struct walker {
 	size_t run_seq;    /* runs started so far */
 	char before;       /* plain-text byte before the run ('\n' at start) */
 
-	struct pending
-	    *open; /* links whose text is being read, innermost last */
+	struct pending *open; /* links being read, innermost last */
 	size_t nopen;
 	struct pending *done; /* links ended inside the current run */
 	size_t ndone;
@@ -731,7 +729,6 @@ static void start_block(struct walker *w, cmark_node *node)
 	w->line = w->line0 + (unsigned)cmark_node_get_start_line(node);
 	w->first_link = w->doc->nlinks;
 	w->first_prose = w->doc->nprose;
-	w->first_tag = w->doc->ntags;
 	w->html_code = false;
 	w->block_seq++;
 }

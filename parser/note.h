@@ -61,10 +61,10 @@ struct note {
 	char **aliases; /* frontmatter "aliases"/"alias" (any case): a list,
 	                 * or one text split at commas; trimmed, unique */
 	size_t naliases;
-	char **tags; /* frontmatter "tags"/"tag" (a list, or one text split
-	              * at commas and spaces), then #tags of the body;
-	              * without '#', unique ignoring ASCII case, first
-	              * spelling kept */
+	char **tags; /* frontmatter "tags"/"tag" (one text, or a list's
+	              * texts, split at commas and spaces), then #tags of
+	              * the body; without '#', unique ignoring ASCII
+	              * case, first spelling kept */
 	size_t ntags;
 	char *attack_id;   /* the ID the note is about, or NULL: frontmatter
 	                    * "attack_id"/"attack-id", else "id" if it is an

@@ -12,8 +12,9 @@
 typedef struct notedir notedir;
 
 typedef struct notedir_opts {
-	bool keep_going; /* skip notes that cannot be read or parsed and
-	                  * list them as problems, instead of failing */
+	bool keep_going; /* skip notes that cannot be read or parsed, and
+	                  * folders that cannot be listed, and list them
+	                  * as problems, instead of failing */
 } notedir_opts;
 
 #define NOTEDIR_OPTS_INIT                                                      \
@@ -21,7 +22,7 @@ typedef struct notedir_opts {
 		false                                                          \
 	}
 
-/* A note skipped with keep_going. */
+/* A note or folder skipped with keep_going. */
 typedef struct notedir_problem {
 	char *path;    /* vault-relative */
 	int code;      /* the KB_E* the note failed with */
@@ -50,10 +51,11 @@ int notedir_add(notedir *dir, note *n);
 /* Sort the notes by path and set every link's resolution and target:
  *  - [[#heading]] is the note itself;
  *  - a wikilink, embed or URL without a scheme ([x](Other%20Note.md))
- *    names a path, ".md" implied: the note at that vault path, else the
- *    notes whose path ends with "/" + it, the one in the linking note's
- *    folder first, then the shortest path (Obsidian's rule); ASCII case
- *    is ignored;
+ *    names a path, ".md" implied: the note at that vault path, else at
+ *    that path from the linking note's folder ("./" and "../" paths are
+ *    only tried from there), else the notes whose path ends with "/" +
+ *    it, the one in the linking note's folder first, then the shortest
+ *    path (Obsidian's rule); ASCII case is ignored;
  *  - a link naming an ATT&CK ID whose path leads to a note about another
  *    ID goes to a note about its own ID instead (NOTE_BY_ID), the one
  *    sharing the longest folder prefix with the link's path first;
