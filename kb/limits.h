@@ -10,6 +10,9 @@
 #define KB_MAX_LIST_ITEMS 100000         /* items in one list field (refs, aliases...) */
 #define KB_MAX_NOTE_FILE (8u << 20)      /* bytes of one Markdown note */
 #define KB_MAX_MANIFEST_FILE (64u << 20) /* bytes of a vault's .attackkb/manifest or journal */
+#define KB_MAX_NOTE_PIPES 1000          /* '|' on one line of a note (cmark-gfm's table parser is quadratic in columns) */
+#define KB_MAX_VAULT_NOTES 100000        /* notes in one Obsidian vault */
+#define KB_MAX_VAULT_DEPTH 32            /* folders nested in a vault (below its root) */
 #define KB_MAX_YAML_FILE (4u << 20)      /* bytes of one Sigma/CAR/frontmatter YAML */
 #define KB_MAX_YAML_DEPTH 64             /* nesting in YAML documents */
 #define KB_MAX_YAML_EVENTS 1000000       /* events in one YAML document (alias bombs) */

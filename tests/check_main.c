@@ -19,6 +19,11 @@ int main(void)
 		vaultfile_suite,
 		vaultnote_suite,
 		vault_suite,
+		attackid_suite,
+		frontmatter_suite,
+		markdown_suite,
+		note_suite,
+		notedir_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	int failed;

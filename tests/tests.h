@@ -17,6 +17,11 @@ Suite *app_suite(void);
 Suite *vaultfile_suite(void);
 Suite *vaultnote_suite(void);
 Suite *vault_suite(void);
+Suite *attackid_suite(void);
+Suite *frontmatter_suite(void);
+Suite *markdown_suite(void);
+Suite *note_suite(void);
+Suite *notedir_suite(void);
 
 /* Fixture path relative to tests/ (the runner's working folder). */
 #define FIXTURE(name) "fixtures/" name
