@@ -1,6 +1,7 @@
 /* kb/describe.c: one object with everything around it, as sections of
  * rows from the public views; what each type shows is the table below. */
 #include "kb/describe.h"
+#include "kb/attackid.h"
 #include "kb/error.h"
 #include "kb/query.h"
 #include "kb/strbuf.h"
@@ -10,38 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-int kb_is_attack_id(const char *s, char *out)
-{
-	static const char *const prefixes[] = {"DET", "TA", "DS", "DC", "AN",
-					       "T",   "M",  "G",  "S",  "C",
-					       "A"};
-	size_t n = 0, i;
-
-	for (i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
-		n = strlen(prefixes[i]);
-		if (strncasecmp(s, prefixes[i], n) == 0 &&
-		    isdigit((unsigned char)s[n]))
-			break;
-	}
-	if (i == sizeof(prefixes) / sizeof(prefixes[0]))
-		return 0;
-	if (strspn(s + n, "0123456789") != 4)
-		return 0;
-	if (s[n + 4] == '.' && n == 1 && toupper((unsigned char)s[0]) == 'T') {
-		if (strspn(s + n + 5, "0123456789") != 3 || s[n + 8] != '\0')
-			return 0;
-	} else if (s[n + 4] != '\0') {
-		return 0;
-	}
-	if (out) {
-		size_t len = strlen(s);
-
-		for (size_t k = 0; k <= len; k++)
-			out[k] = (char)toupper((unsigned char)s[k]);
-	}
-	return 1;
-}
 
 /* What each type of object shows. ?1 is its ATT&CK ID, ?2 its domain. */
 static const struct section_spec {
@@ -199,11 +168,11 @@ static void add_field(kb_doc *doc, const char *key, const char *value)
 static int find(kb_rows **out, kb_store *store, const char *query,
 		const char *domain)
 {
-	char id[32];
+	char id[ATTACKID_MAX];
 	const char *args[2] = {query, domain};
 	int error;
 
-	if (strlen(query) < sizeof(id) && kb_is_attack_id(query, id)) {
+	if (kb_is_attack_id(query, id)) {
 		args[0] = id;
 		return kb_rows_query(out, store, find_id_sql, args, 2);
 	}

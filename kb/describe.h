@@ -44,9 +44,4 @@ const char *kb_doc_field(const kb_doc *doc, const char *key);
 
 void kb_doc_free(kb_doc *doc);
 
-/* Is s an ATT&CK ID (T1136, t1136.001, TA0003, M1028, G0016, S0002, C0001,
- * DS0009, DC0032, DET0001, AN0001, A0001)? If out is not NULL it gets the
- * canonical upper-case form (at least 16 bytes). */
-int kb_is_attack_id(const char *s, char *out);
-
 #endif

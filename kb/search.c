@@ -2,7 +2,7 @@
  * aliases, descriptions and procedure text (each a tier, ranked by bm25
  * within it), then every technique's sub-techniques moved under it. */
 #include "kb/search.h"
-#include "kb/describe.h"
+#include "kb/attackid.h"
 #include "kb/error.h"
 #include "kb/limits.h"
 #include "kb/query.h"
@@ -194,11 +194,11 @@ static char *exact_ids(const char *text)
 {
 	static const char *const prefixes[] = {"T", "TA", "M", "G", "S", "C",
 					       "DS", "DC", "DET", "AN", "A"};
-	char id[32];
+	char id[ATTACKID_MAX];
 	size_t n = strlen(text);
 	strbuf sb = STRBUF_INIT;
 
-	if (n < sizeof(id) - 4 && kb_is_attack_id(text, id)) {
+	if (kb_is_attack_id(text, id)) {
 		strbuf_printf(&sb, "\"%s\"", id);
 	} else if ((n == 4 && strspn(text, "0123456789") == 4) ||
 		   (n == 8 && strspn(text, "0123456789") == 4 &&

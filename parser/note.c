@@ -7,7 +7,7 @@
 #include "kb/limits.h"
 #include "kb/strbuf.h"
 #include "kb/xalloc.h"
-#include "parser/attackid.h"
+#include "kb/attackid.h"
 
 #include <ctype.h>
 #include <stdint.h>

@@ -1,5 +1,5 @@
 /* tests/check_attackid.c: ATT&CK ID syntax, scanning and URLs. */
-#include "parser/attackid.h"
+#include "kb/attackid.h"
 #include "tests.h"
 
 #include <stdlib.h>
@@ -108,11 +108,30 @@ START_TEST(test_attackid_from_url)
 }
 END_TEST
 
+START_TEST(test_user_input_any_case)
+{
+	char id[ATTACKID_MAX];
+
+	ck_assert_int_eq(kb_is_attack_id("t1136.001", id), 1);
+	ck_assert_str_eq(id, "T1136.001");
+	ck_assert_int_eq(kb_is_attack_id("det0583", id), 1);
+	ck_assert_str_eq(id, "DET0583");
+	ck_assert_int_eq(kb_is_attack_id("Ta0003", NULL), 1);
+	ck_assert_int_eq(kb_is_attack_id("T1136.01", NULL), 0);
+	ck_assert_int_eq(kb_is_attack_id("T1136 ", NULL), 0);
+	ck_assert_int_eq(kb_is_attack_id("T11360", NULL), 0);
+	ck_assert_int_eq(kb_is_attack_id("1136", NULL), 0);
+	ck_assert_int_eq(kb_is_attack_id("", NULL), 0);
+	ck_assert_int_eq(kb_is_attack_id("T1136.0011234567", NULL), 0);
+}
+END_TEST
+
 Suite *attackid_suite(void)
 {
 	Suite *s = suite_create("attackid");
 	TCase *tc = tcase_create("attackid");
 
+	tcase_add_test(tc, test_user_input_any_case);
 	tcase_add_test(tc, test_attackid_match_every_prefix);
 	tcase_add_test(tc, test_attackid_rejects_near_misses);
 	tcase_add_test(tc, test_attackid_scan_finds_standalone_ids);

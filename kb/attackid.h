@@ -1,8 +1,8 @@
-/* parser/attackid.h: recognise MITRE ATT&CK IDs (T1136.001, TA0003, M1028,
+/* kb/attackid.h: recognise MITRE ATT&CK IDs (T1136.001, TA0003, M1028,
  * G0006, S0002, C0004, DS0011, DC0047, DET0001, AN0074, A0011) in text,
  * Obsidian link text and attack.mitre.org URLs. */
-#ifndef PARSER_ATTACKID_H
-#define PARSER_ATTACKID_H
+#ifndef KB_ATTACKID_H
+#define KB_ATTACKID_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -14,6 +14,11 @@
  * Only the ID's own syntax is checked; see attackid_scan() for the rules
  * on what may come before and after an ID in running text. */
 size_t attackid_match(const char *s, size_t len);
+
+/* Is s exactly an ATT&CK ID in any case (t1136.001)? If so and out is not
+ * NULL, out gets the canonical upper-case form (ATTACKID_MAX bytes).
+ * Returns 1 or 0. This is how user input (search, show, URLs) is read. */
+int kb_is_attack_id(const char *s, char *out);
 
 /* True when s, after trimming spaces and tabs, is exactly one ATT&CK ID. */
 bool attackid_is(const char *s);

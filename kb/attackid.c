@@ -1,7 +1,7 @@
-/* parser/attackid.c: ATT&CK ID syntax, as the ATT&CK bundles use it
+/* kb/attackid.c: ATT&CK ID syntax, as the ATT&CK bundles use it
  * (external_id of the mitre-attack references) and as attack.mitre.org
  * spells it in URLs. */
-#include "parser/attackid.h"
+#include "kb/attackid.h"
 #include "kb/xalloc.h"
 
 #include <string.h>
@@ -73,6 +73,22 @@ size_t attackid_match(const char *s, size_t len)
 		return n;
 	}
 	return 0;
+}
+
+int kb_is_attack_id(const char *s, char *out)
+{
+	char up[ATTACKID_MAX];
+	size_t n = strlen(s);
+
+	if (n == 0 || n >= ATTACKID_MAX)
+		return 0;
+	for (size_t i = 0; i <= n; i++)
+		up[i] = s[i] >= 'a' && s[i] <= 'z' ? (char)(s[i] - 32) : s[i];
+	if (attackid_match(up, n) != n)
+		return 0;
+	if (out)
+		memcpy(out, up, n + 1);
+	return 1;
 }
 
 bool attackid_is(const char *s)
