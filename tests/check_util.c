@@ -8,6 +8,7 @@
 
 #include <dirent.h>
 #include <stdio.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -147,6 +148,30 @@ START_TEST(test_fsutil_write_atomic_ex)
 }
 END_TEST
 
+/* Every limit on outside input is documented in docs/security.md. */
+START_TEST(test_every_limit_documented)
+{
+	char *limits = test_slurp("../kb/limits.h", NULL);
+	char *doc = test_slurp("../docs/security.md", NULL);
+	int n = 0;
+
+	for (char *p = limits; (p = strstr(p, "#define KB_MAX_")) != NULL;
+	     p++) {
+		char name[64], want[70];
+
+		if (sscanf(p, "#define %63s", name) != 1)
+			continue;
+		snprintf(want, sizeof(want), "`%s`", name);
+		ck_assert_msg(strstr(doc, want) != NULL,
+			      "%s is not in docs/security.md", name);
+		n++;
+	}
+	ck_assert_int_ge(n, 10);
+	free(limits);
+	free(doc);
+}
+END_TEST
+
 Suite *util_suite(void)
 {
 	Suite *s = suite_create("util");
@@ -155,6 +180,7 @@ Suite *util_suite(void)
 	tcase_add_test(tc, test_strbuf_grows_and_detaches);
 	tcase_add_test(tc, test_error_prefix_keeps_message);
 	tcase_add_test(tc, test_fsutil_roundtrip_and_limits);
+	tcase_add_test(tc, test_every_limit_documented);
 	tcase_add_test(tc, test_strmap_put_get_grow);
 	tcase_add_test(tc, test_fsutil_write_atomic_ex);
 	suite_add_tcase(s, tc);
