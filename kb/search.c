@@ -7,6 +7,7 @@
 #include "kb/limits.h"
 #include "kb/query.h"
 #include "kb/strbuf.h"
+#include "kb/store_impl.h"
 #include "kb/strmap.h"
 #include "kb/xalloc.h"
 
@@ -104,26 +105,24 @@ static const char exact_sql[] =
 /* Full-text matches, one row per object: relationship text counts for
  * the relationship's target (the technique a procedure uses). Within a
  * tier an exact name comes first, and the detection objects (analytics,
- * strategies, data components) after the rest. */
+ * strategies, data components) after the rest. The last column is the
+ * indexed row that matched best (for its snippet). */
 static const char fts_sql[] =
-	"WITH m (id, tier, score, snip) AS ("
-	" SELECT rowid, 1, bm25(search, 10.0, 5.0, 1.0), snippet(search, 0, "
-	"  char(2), char(3), '…', 24) FROM search WHERE search MATCH "
-	"  '{name} : (' || ?1 || ')'"
-	" UNION ALL SELECT rowid, 2, bm25(search, 10.0, 5.0, 1.0), "
-	"  snippet(search, 1, char(2), char(3), '…', 24) FROM search WHERE "
-	"  search MATCH '{aliases} : (' || ?1 || ')'"
-	" UNION ALL SELECT rowid, 3, bm25(search, 10.0, 5.0, 1.0), "
-	"  snippet(search, 2, char(2), char(3), '…', 24) FROM search WHERE "
-	"  search MATCH '{description} : (' || ?1 || ')'), "
-	"h (id, domain, tier, score, snip) AS ("
+	"WITH m (id, tier, score) AS ("
+	" SELECT rowid, 1, bm25(search, 10.0, 5.0, 1.0) FROM search WHERE "
+	"  search MATCH '{name} : (' || ?1 || ')'"
+	" UNION ALL SELECT rowid, 2, bm25(search, 10.0, 5.0, 1.0) FROM search "
+	"  WHERE search MATCH '{aliases} : (' || ?1 || ')'"
+	" UNION ALL SELECT rowid, 3, bm25(search, 10.0, 5.0, 1.0) FROM search "
+	"  WHERE search MATCH '{description} : (' || ?1 || ')'), "
+	"h (id, domain, tier, score, fts) AS ("
 	" SELECT CASE WHEN r.rel_type IS NULL THEN r.id ELSE (SELECT t.id "
 	"  FROM cur t WHERE t.stix_id = r.target_ref AND t.domain = r.domain) "
-	"  END, r.domain, m.tier + (r.rel_type IS NOT NULL), m.score, m.snip "
+	"  END, r.domain, m.tier + (r.rel_type IS NOT NULL), m.score, m.id "
 	" FROM m JOIN cur r ON r.id = m.id WHERE r.revoked = 0 AND "
 	" r.deprecated = 0) "
-	"SELECT o.attack_id, o.name, o.kind, o.domain, h.snip, "
-	" min(h.tier * 1000000.0 + h.score) AS key, h.tier "
+	"SELECT o.attack_id, o.name, o.kind, o.domain, NULL, "
+	" min(h.tier * 1000000.0 + h.score) AS key, h.tier, h.fts "
 	"FROM h JOIN cur o ON o.id = h.id AND o.domain = h.domain "
 	"WHERE o.kind IS NOT NULL AND o.revoked = 0 AND o.deprecated = 0" FILTERS
 	" GROUP BY o.id, o.domain ORDER BY key + CASE WHEN o.name = ?5 "
@@ -131,12 +130,20 @@ static const char fts_sql[] =
 	"('analytic', 'detection_strategy', 'data_component', 'data_source') "
 	"THEN 1000 ELSE 0 END LIMIT 1000";
 
-/* Live sub-techniques: their parent is the ID before the dot. */
+/* The text around the match in one column of one indexed row: computed
+ * only for the hits on the page (snippets are the costly part). */
+static const char snippet_sql[] =
+	"SELECT snippet(search, ?3, char(2), char(3), '…', 24) FROM search "
+	"WHERE search MATCH ?1 AND rowid = ?2";
+
+/* Live sub-techniques of the techniques in ?1 (a JSON array body of
+ * IDs), found through the attack_id index: T1136 -> T1136.001... (CROSS
+ * JOIN and +kind keep SQLite from scanning every sub-technique instead.) */
 static const char subs_sql[] =
-	"SELECT o.attack_id, o.name, o.kind, o.domain, substr(o.description, 1, "
-	"160), "
-	"substr(o.attack_id, 1, instr(o.attack_id, '.') - 1) FROM cur o "
-	"WHERE o.kind = 'subtechnique' AND o.revoked = 0 AND o.deprecated = 0"
+	"SELECT o.attack_id, o.name, o.kind, o.domain, substr(o.description, "
+	"1, 160), j.value FROM json_each('[' || ?1 || ']') j CROSS JOIN cur o "
+	"ON o.attack_id > j.value || '.' AND o.attack_id < j.value || '/' "
+	"WHERE +o.kind = 'subtechnique' AND o.revoked = 0 AND o.deprecated = 0"
 	FILTERS " ORDER BY o.attack_id";
 
 struct hitlist {
@@ -150,15 +157,16 @@ static char *hit_key(const char *id, const char *domain)
 	return xasprintf("%s %s", id, domain);
 }
 
-static bool hit_add(struct hitlist *l, const char *const cells[5],
-		    const char *match, const char *parent)
+/* Append a hit unless the object is listed already; returns it or NULL. */
+static kb_hit *hit_add(struct hitlist *l, const char *const cells[5],
+		       const char *match, const char *parent)
 {
 	char *key = hit_key(cells[0], cells[3]);
 	kb_hit *h;
 
 	if (strmap_get(l->seen, key)) {
 		free(key);
-		return false;
+		return NULL;
 	}
 	if (l->n == l->cap) {
 		l->cap = l->cap ? l->cap * 2 : 32;
@@ -172,9 +180,61 @@ static bool hit_add(struct hitlist *l, const char *const cells[5],
 	h->snippet = xstrdup(cells[4] ? cells[4] : "");
 	h->match = xstrdup(match);
 	h->parent = parent ? xstrdup(parent) : NULL;
+	h->fts_row = 0;
+	h->fts_col = 0;
 	strmap_put(l->seen, key, (void *)(uintptr_t)l->n);
 	free(key);
-	return true;
+	return h;
+}
+
+/* Add a copy of hit s (keeping where it matched). */
+static kb_hit *hit_copy(struct hitlist *l, const kb_hit *s, const char *parent)
+{
+	const char *cells[5] = {s->attack_id, s->name, s->type, s->domain,
+				s->snippet};
+	kb_hit *h = hit_add(l, cells, s->match, parent);
+
+	if (h) {
+		h->fts_row = s->fts_row;
+		h->fts_col = s->fts_col;
+	}
+	return h;
+}
+
+/* Snippets for the hits of the page that came from the full-text index. */
+static int fill_snippets(kb_store *store, kb_hits *res, const char *q)
+{
+	static const char *const columns[] = {"name", "aliases",
+					      "description"};
+	sqlite3_stmt *st;
+	int error;
+
+	if ((error = kb_store_stmt(&st, store, KB_STMT_SNIPPET,
+				   snippet_sql)) < 0)
+		return error;
+	for (size_t i = 0; i < res->n; i++) {
+		kb_hit *h = &res->hits[i];
+		char *match;
+		int rc;
+
+		if (!h->fts_row)
+			continue;
+		match = xasprintf("{%s} : (%s)", columns[h->fts_col], q);
+		sqlite3_bind_text(st, 1, match, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 2, h->fts_row);
+		sqlite3_bind_int(st, 3, h->fts_col);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW && sqlite3_column_text(st, 0)) {
+			free(h->snippet);
+			h->snippet = xstrdup(
+				(const char *)sqlite3_column_text(st, 0));
+		}
+		sqlite3_reset(st);
+		free(match);
+		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+			return kb_store_db_error(store, "snippet");
+	}
+	return 0;
 }
 
 static void hit_free(kb_hit *h)
@@ -261,30 +321,44 @@ int kb_search(kb_hits **out, kb_store *store, const char *text,
 		if ((error = kb_rows_query(&fts, store, fts_sql, args, 5)) < 0)
 			goto done;
 	}
-	args[0] = NULL;
-	if ((error = kb_rows_query(&subs, store, subs_sql, args, 4)) < 0)
-		goto done;
 	for (size_t r = 0; exact && r < exact->nrows; r++)
 		hit_add(&l, (const char *const *)&exact->cells[r * 5], "id",
 			NULL);
 	for (size_t r = 0; fts && r < fts->nrows; r++) {
 		int tier = atoi(kb_rows_get(fts, r, 6));
-
-		hit_add(&l, (const char *const *)&fts->cells[r * fts->ncols],
+		kb_hit *h = hit_add(
+			&l, (const char *const *)&fts->cells[r * fts->ncols],
 			tier_names[tier < 5 ? tier : 4], NULL);
+
+		if (h) {
+			h->fts_row = atoll(kb_rows_get(fts, r, 7));
+			h->fts_col = tier >= 3 ? 2 : tier - 1;
+		}
 	}
 	/* Move sub-techniques under their parent, in ID order, keeping
 	 * their own match if they had one. */
+	{
+		strbuf parents = STRBUF_INIT;
+
+		for (size_t i = 0; i < l.n; i++)
+			if (strcmp(l.v[i].type, "technique") == 0)
+				strbuf_printf(&parents, "%s\"%s\"",
+					      parents.len ? "," : "",
+					      l.v[i].attack_id);
+		args[0] = parents.ptr;
+		error = kb_rows_query(&subs, store, subs_sql, args, 4);
+		strbuf_free(&parents);
+		if (error < 0)
+			goto done;
+	}
 	{
 		struct hitlist ordered = {0};
 
 		ordered.seen = strmap_new();
 		for (size_t i = 0; i < l.n; i++) {
 			const kb_hit *h = &l.v[i];
-			const char *cells[5] = {h->attack_id, h->name, h->type,
-						h->domain, h->snippet};
 
-			if (!hit_add(&ordered, cells, h->match, NULL))
+			if (!hit_copy(&ordered, h, NULL))
 				continue;
 			if (strcmp(h->type, "technique") != 0)
 				continue;
@@ -292,22 +366,18 @@ int kb_search(kb_hits **out, kb_store *store, const char *text,
 				const char *const *c =
 					(const char *const *)&subs->cells
 						[r * subs->ncols];
-				char *key = hit_key(c[0], c[3]);
-				uintptr_t at = (uintptr_t)strmap_get(l.seen,
-								     key);
+				uintptr_t at;
+				char *key;
 
-				free(key);
 				if (strcmp(c[5], h->attack_id) != 0 ||
 				    strcmp(c[3], h->domain) != 0)
 					continue;
+				key = hit_key(c[0], c[3]);
+				at = (uintptr_t)strmap_get(l.seen, key);
+				free(key);
 				if (at) {
-					const kb_hit *s = &l.v[at - 1];
-					const char *sc[5] = {
-						s->attack_id, s->name, s->type,
-						s->domain, s->snippet};
-
-					hit_add(&ordered, sc, s->match,
-						h->attack_id);
+					hit_copy(&ordered, &l.v[at - 1],
+						 h->attack_id);
 				} else {
 					hit_add(&ordered, c, "parent",
 						h->attack_id);
@@ -332,6 +402,10 @@ int kb_search(kb_hits **out, kb_store *store, const char *text,
 		} else {
 			hit_free(&l.v[i]);
 		}
+	}
+	if (res->fts && (error = fill_snippets(store, res, res->fts)) < 0) {
+		kb_hits_free(res);
+		goto done;
 	}
 	*out = res;
 done:

@@ -21,6 +21,8 @@ typedef struct kb_hit {
 	char *match;     /* id, name, alias, description, procedure, parent */
 	char *snippet;   /* text around the match, with KB_MARK_* bytes */
 	char *parent;    /* sub-techniques listed under a parent: its ID */
+	long long fts_row; /* internal: the indexed row that matched, or 0 */
+	int fts_col;       /* internal: its column (0 name, 1 aliases, 2 text) */
 } kb_hit;
 
 typedef struct kb_hits {

@@ -116,6 +116,19 @@ static int check_schema(kb_store *store)
 	return 0;
 }
 
+/* Process-wide SQLite settings, before its first use: no memory
+ * statistics (they take a mutex on every allocation). Only one thread
+ * ever uses a connection (the ingest's parser threads never touch it). */
+static void configure_sqlite(void)
+{
+	static bool done;
+
+	if (done)
+		return;
+	done = true;
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 int kb_store_open(kb_store **out, const char *path, unsigned flags)
 {
 	kb_store *store = xcalloc(1, sizeof(*store));
@@ -123,6 +136,7 @@ int kb_store_open(kb_store **out, const char *path, unsigned flags)
 	struct stat st;
 
 	*out = NULL;
+	configure_sqlite();
 	store->path = xstrdup(path);
 	store->writable = flags & KB_STORE_WRITE;
 	if (stat(path, &st) < 0 && !(flags & KB_STORE_CREATE)) {
@@ -143,6 +157,10 @@ int kb_store_open(kb_store **out, const char *path, unsigned flags)
 		goto done;
 	}
 	sqlite3_extended_result_codes(store->db, 1);
+	/* More lookaside slots: preparing a statement over the views makes
+	 * thousands of small allocations. */
+	sqlite3_db_config(store->db, SQLITE_DBCONFIG_LOOKASIDE, NULL, 1200,
+			  1000);
 	sqlite3_busy_timeout(store->db, 5000);
 	if (sqlite3_exec(store->db, "PRAGMA application_id", NULL, NULL,
 			 NULL) != SQLITE_OK) {
@@ -243,7 +261,11 @@ int kb_store_select_release(kb_store *store, const char *version)
 		      "CREATE TEMP VIEW current_release AS SELECT id AS "
 		      "release_id, domain, version FROM release WHERE "
 		      "version = '%s';\n"
-		      "CREATE TEMP VIEW cur AS SELECT o.*, r.domain AS domain, "
+		      "CREATE TEMP VIEW cur AS SELECT o.id, o.stix_id, "
+		      "o.modified, o.stix_type, o.kind, o.attack_id, o.name, "
+		      "o.description, o.aliases, o.url, o.version, o.created, "
+		      "o.revoked, o.deprecated, o.shortname, o.rel_type, "
+		      "o.source_ref, o.target_ref, r.domain AS domain, "
 		      "r.id AS release_id FROM release r JOIN member m ON "
 		      "m.release_id = r.id JOIN object o ON o.id = m.object_id "
 		      "WHERE r.version = '%s';\n",

@@ -16,6 +16,7 @@ enum kb_stmt_id {
 	KB_STMT_REF_PUT,
 	KB_STMT_CITE_PUT,
 	KB_STMT_FTS_PUT,
+	KB_STMT_SNIPPET,
 	KB_STMT__COUNT
 };
 
