@@ -431,12 +431,33 @@ static int run_checks(kb_ingest *ing, size_t *count)
 	return 0;
 }
 
-/* The public views show the newest release of each domain. */
-static const char refresh_current[] =
-	"DELETE FROM current_member; "
-	"INSERT INTO current_member (object_id, domain, release_id) "
-	"SELECT m.object_id, r.domain, r.release_id FROM current_release r "
-	"JOIN member m ON m.release_id = r.release_id;";
+/* The public views show the newest release of each domain: after an
+ * ingest, redo the rows of its domain (the others cannot change). */
+static int refresh_current(kb_ingest *ing, const char *domain)
+{
+	static const char *const sql[] = {
+		"DELETE FROM current_member WHERE domain = ?1",
+		"INSERT INTO current_member (object_id, domain, release_id) "
+		"SELECT m.object_id, r.domain, r.release_id FROM "
+		"current_release r JOIN member m ON m.release_id = "
+		"r.release_id WHERE r.domain = ?1",
+	};
+
+	for (size_t i = 0; i < 2; i++) {
+		sqlite3_stmt *st;
+		int rc;
+
+		if (sqlite3_prepare_v2(ing->store->db, sql[i], -1, &st, NULL) !=
+		    SQLITE_OK)
+			return kb_store_db_error(ing->store, "refresh views");
+		sqlite3_bind_text(st, 1, domain, -1, SQLITE_STATIC);
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return kb_store_db_error(ing->store, "refresh views");
+	}
+	return 0;
+}
 
 static int version_part(const char *v, int which)
 {
@@ -496,7 +517,7 @@ int kb_ingest_commit(kb_ingest *ing, const kb_release_info *info,
 	int error;
 
 	if ((error = finish_release(ing, info)) < 0 ||
-	    (error = kb_store_exec(ing->store, refresh_current)) < 0 ||
+	    (error = refresh_current(ing, info->domain)) < 0 ||
 	    (error = run_checks(ing, &findings)) < 0 ||
 	    (error = kb_store_exec(ing->store, "RELEASE kb_ingest")) < 0) {
 		kb_ingest_abort(ing);
