@@ -431,12 +431,26 @@ static int run_checks(kb_ingest *ing, size_t *count)
 	return 0;
 }
 
-/* The public views show the newest release of each domain. */
-static const char refresh_current[] =
+/* The public views show the newest release of each domain. The vault
+ * pseudo-release (kb/notes.c) shows only objects whose ATT&CK ID no STIX
+ * release has, and relationships between those: STIX is authoritative. */
+const char kb_refresh_current_sql[] =
 	"DELETE FROM current_member; "
 	"INSERT INTO current_member (object_id, domain, release_id) "
 	"SELECT m.object_id, r.domain, r.release_id FROM current_release r "
-	"JOIN member m ON m.release_id = r.release_id;";
+	"JOIN member m ON m.release_id = r.release_id;"
+	"DELETE FROM current_member WHERE domain = 'vault' AND object_id IN "
+	"(SELECT v.id FROM object v WHERE v.stix_type = 'x-attackkb-vault' "
+	"AND v.attack_id IN (SELECT o.attack_id FROM current_member c JOIN "
+	"object o ON o.id = c.object_id WHERE c.domain <> 'vault' AND "
+	"o.attack_id IS NOT NULL));"
+	"DELETE FROM current_member WHERE domain = 'vault' AND object_id IN "
+	"(SELECT r.id FROM object r WHERE r.stix_type = 'x-attackkb-vault' AND "
+	"r.rel_type IS NOT NULL AND NOT (EXISTS (SELECT 1 FROM object s JOIN "
+	"current_member c ON c.object_id = s.id AND c.domain = 'vault' WHERE "
+	"s.stix_id = r.source_ref) AND EXISTS (SELECT 1 FROM object t JOIN "
+	"current_member c ON c.object_id = t.id AND c.domain = 'vault' WHERE "
+	"t.stix_id = r.target_ref)));";
 
 static int version_part(const char *v, int which)
 {
@@ -496,7 +510,7 @@ int kb_ingest_commit(kb_ingest *ing, const kb_release_info *info,
 	int error;
 
 	if ((error = finish_release(ing, info)) < 0 ||
-	    (error = kb_store_exec(ing->store, refresh_current)) < 0 ||
+	    (error = kb_store_exec(ing->store, kb_refresh_current_sql)) < 0 ||
 	    (error = run_checks(ing, &findings)) < 0 ||
 	    (error = kb_store_exec(ing->store, "RELEASE kb_ingest")) < 0) {
 		kb_ingest_abort(ing);

@@ -42,4 +42,7 @@ int kb_store_exec(kb_store *store, const char *sql);
 extern const char kb_schema_sql[];
 extern const char kb_views_sql[];
 
+/* Refresh current_member: what the public views show (kb/ingest.c). */
+extern const char kb_refresh_current_sql[];
+
 #endif

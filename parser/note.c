@@ -522,6 +522,12 @@ done:
 	return error;
 }
 
+int note_parse_shown(note **out, const char *shown, const char *path,
+                     const char *text, size_t len)
+{
+	return parse(out, shown, path, text, len);
+}
+
 int note_parse(note **out, const char *path, const char *text, size_t len)
 {
 	return parse(out, path, path, text, len);

@@ -138,6 +138,10 @@ struct note {
  * or when "attack_id" is not an ATT&CK ID. */
 int note_parse(note **out, const char *path, const char *text, size_t len);
 
+/* As note_parse(), with messages naming shown instead of path. */
+int note_parse_shown(note **out, const char *shown, const char *path,
+                     const char *text, size_t len);
+
 /* Read and parse root/relpath; note->path is relpath, messages name the
  * joined path. relpath must be relative and stay inside root.
  * Returns as note_parse(), plus KB_ENOTFOUND, KB_EIO, KB_ELIMIT (file

@@ -613,6 +613,23 @@ static char *row_id(const note *nt, const char *cell)
 	return xstrdup(id);
 }
 
+/* '／' (U+FF0F), which generators put in file names for '/', back to
+ * '/' in place. */
+static void fullwidth_slashes(char *s)
+{
+	char *w = s;
+
+	for (char *p = s; *p;) {
+		if (strncmp(p, "\xef\xbc\x8f", 3) == 0) {
+			*w++ = '/';
+			p += 3;
+		} else {
+			*w++ = *p++;
+		}
+	}
+	*w = '\0';
+}
+
 static void read_tables(note *nt, const char *shown, const char *text,
                         size_t len)
 {
@@ -667,6 +684,8 @@ static void read_tables(note *nt, const char *shown, const char *text,
 				            shown, line, cells, tb->ncols);
 			if (!id)
 				continue;
+			if (namec >= 0)
+				fullwidth_slashes(tb->cells[r * tb->ncols + (size_t)namec]);
 			add_fact(nt, rel, row_is_source ? id : nt->attack_id,
 			         row_is_source ? nt->attack_id : id,
 			         namec >= 0 ? trim_n(row[namec],
