@@ -6,6 +6,7 @@
 #include "kb/attackid.h"
 #include "kb/error.h"
 #include "kb/ingest.h"
+#include "kb/query.h"
 #include "kb/store_impl.h"
 #include "kb/strmap.h"
 #include "kb/xalloc.h"
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 enum {
@@ -33,8 +35,8 @@ static const char *const stmt_sql[ST__COUNT] = {
     "url, aliases, frontmatter, body, sha256) VALUES (?1, ?2, ?3, ?4, ?5, "
     "?6, ?7, ?8, ?9, ?10, ?11)",
     "INSERT INTO note_link (note_id, ord, kind, target, fragment, text, "
-    "line, attack_id, resolution, target_path) VALUES (?1, ?2, ?3, ?4, ?5, "
-    "?6, ?7, ?8, ?9, ?10)",
+    "line, attack_id, resolution, target_path, folder_kind) VALUES (?1, ?2, "
+    "?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     "INSERT INTO note_mention (note_id, attack_id, line, section) VALUES "
     "(?1, ?2, ?3, ?4)",
     "INSERT INTO note_tag (note_id, tag) VALUES (?1, ?2)",
@@ -79,7 +81,8 @@ static const char temp_tables[] =
     "CREATE TEMP TABLE note_link (note_id INTEGER NOT NULL, ord INTEGER NOT "
     "NULL, kind TEXT NOT NULL, target TEXT NOT NULL, fragment TEXT, text "
     "TEXT, line INTEGER NOT NULL, attack_id TEXT, resolution TEXT NOT NULL, "
-    "target_path TEXT, PRIMARY KEY (note_id, ord)) WITHOUT ROWID;"
+    "target_path TEXT, folder_kind TEXT, PRIMARY KEY (note_id, ord)) "
+    "WITHOUT ROWID;"
     "CREATE TEMP TABLE note_mention (note_id INTEGER NOT NULL, attack_id "
     "TEXT NOT NULL, line INTEGER NOT NULL, section TEXT);"
     "CREATE TEMP TABLE note_tag (note_id INTEGER NOT NULL, tag TEXT NOT "
@@ -245,6 +248,33 @@ static int delete_note(kb_notes *ns, int64_t id)
 	return 0;
 }
 
+/* The type a link path's last folder names ("A/techniques/B" ->
+ * technique), or NULL. Static. */
+static const char *folder_kind(const char *target)
+{
+	static const struct {
+		const char *folder, *kind;
+	} folders[] = {
+	    {"techniques", "technique"}, {"mitigations", "mitigation"},
+	    {"tactics", "tactic"},       {"groups", "group"},
+	    {"software", "software"},    {"campaigns", "campaign"},
+	    {"data-sources", "data_source"}, {"datasources", "data_source"},
+	};
+	const char *last, *prev;
+	size_t n;
+
+	if (!target || !(last = strrchr(target, '/')))
+		return NULL;
+	for (prev = last; prev > target && prev[-1] != '/'; prev--)
+		;
+	n = (size_t)(last - prev);
+	for (size_t i = 0; i < sizeof(folders) / sizeof(folders[0]); i++)
+		if (strlen(folders[i].folder) == n &&
+		    strncasecmp(prev, folders[i].folder, n) == 0)
+			return folders[i].kind;
+	return NULL;
+}
+
 static int put_links(kb_notes *ns, int64_t id, const kb_note_link *links,
                      size_t n)
 {
@@ -264,6 +294,7 @@ static int put_links(kb_notes *ns, int64_t id, const kb_note_link *links,
 		bind_opt(st, 8, l->attack_id);
 		bind_opt(st, 9, l->resolution);
 		bind_opt(st, 10, l->target_path);
+		bind_opt(st, 11, folder_kind(l->target));
 		if ((error = run(ns, st, "store note link")) < 0)
 			return error;
 	}
@@ -705,4 +736,100 @@ void kb_notes_abort(kb_notes *ns)
 		kb_store_exec(ns->store,
 		              "ROLLBACK TO kb_notes; RELEASE kb_notes");
 	free_ns(ns);
+}
+
+/* vault-check: the problems of the notes (TEMP tables after an ingest
+ * with KB_NOTES_TEMP, else the stored ones) against the selected STIX
+ * releases. */
+static const char check_sql[] =
+    "WITH obj AS (SELECT o.attack_id, o.kind, o.name, o.revoked, "
+    "o.deprecated, c.domain FROM current_member c JOIN object o ON o.id = "
+    "c.object_id WHERE c.domain <> 'vault' AND o.attack_id IS NOT NULL), "
+    "p (note, line, problem, id, detail) AS ("
+    /* Notes for revoked IDs, with the successor. */
+    "SELECT DISTINCT n.path, NULL, 'revoked', n.attack_id, n.attack_id || "
+    "' is revoked by ' || s.successor_id || ' ' || s.successor_name FROM "
+    "note n JOIN successors s ON s.attack_id = n.attack_id "
+    "UNION ALL SELECT DISTINCT n.path, NULL, 'deprecated', n.attack_id, "
+    "n.attack_id || ' ' || o.name || ' is deprecated' FROM note n JOIN obj "
+    "o ON o.attack_id = n.attack_id WHERE o.deprecated AND NOT o.revoked "
+    "AND o.kind = coalesce(attackkb_kind(n.attack_id), o.kind) "
+    "UNION ALL SELECT n.path, NULL, 'unknown-id', n.attack_id, 'no object "
+    "has ID ' || n.attack_id || ' in the release' FROM note n WHERE "
+    "n.attack_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM obj o WHERE "
+    "o.attack_id = n.attack_id) "
+    /* Renamed: the note's name is not the release's. */
+    "UNION ALL SELECT DISTINCT n.path, NULL, 'renamed', n.attack_id, 'the "
+    "note calls ' || n.attack_id || ' \"' || n.name || '\", the release "
+    "\"' || o.name || '\"' FROM note n JOIN obj o ON o.attack_id = "
+    "n.attack_id AND o.revoked = 0 AND o.deprecated = 0 WHERE n.name IS "
+    "NOT NULL AND lower(n.name) <> lower(o.name) AND o.kind = "
+    "coalesce(attackkb_kind(n.attack_id), o.kind) "
+    /* Mitigations and sub-techniques the note lists, the release not. */
+    "UNION ALL SELECT n.path, f.line, CASE f.relation WHEN 'mitigates' "
+    "THEN 'mitigation-not-in-release' ELSE 'subtechnique-not-in-release' "
+    "END, n.attack_id, f.source_id || ' ' || coalesce(f.target_name, '') "
+    "|| ': listed by the note, not by the release' FROM note n JOIN "
+    "note_fact f ON f.note_id = n.id AND f.relation IN ('mitigates', "
+    "'subtechnique-of') AND f.target_id = n.attack_id WHERE EXISTS "
+    "(SELECT 1 FROM obj o WHERE o.attack_id = n.attack_id AND o.revoked = "
+    "0) AND NOT EXISTS (SELECT 1 FROM relationships r WHERE r.relationship "
+    "= f.relation AND r.source_id = f.source_id AND r.target_id = "
+    "f.target_id AND r.domain <> 'vault') "
+    /* ... and those the release has and the note's table lacks. */
+    "UNION ALL SELECT DISTINCT n.path, NULL, CASE r.relationship WHEN "
+    "'mitigates' THEN 'mitigation-missing' ELSE 'subtechnique-missing' END, "
+    "n.attack_id, r.source_id || ' ' || r.source_name || ': listed by the "
+    "release, not by the note' FROM note n JOIN relationships r ON "
+    "r.target_id = n.attack_id AND r.relationship IN ('mitigates', "
+    "'subtechnique-of') AND r.domain <> 'vault' WHERE EXISTS (SELECT 1 FROM "
+    "note_fact f WHERE f.note_id = n.id AND f.relation = r.relationship AND "
+    "f.target_id = n.attack_id) AND NOT EXISTS (SELECT 1 FROM note_fact f "
+    "WHERE f.note_id = n.id AND f.relation = r.relationship AND f.source_id "
+    "= r.source_id) "
+    /* Links whose path's folder or target note says another type or ID
+     * than their text. */
+    "UNION ALL SELECT n.path, l.line, 'link-type', l.attack_id, '[[' || "
+    "l.target || '|' || l.attack_id || ']]: ' || l.attack_id || ' is a ' "
+    "|| attackkb_kind(l.attack_id) || ', the link''s folder says ' || "
+    "l.folder_kind FROM note n JOIN note_link l ON l.note_id = n.id WHERE "
+    "l.attack_id IS NOT NULL AND l.folder_kind IS NOT NULL AND "
+    "replace(attackkb_kind(l.attack_id), 'subtechnique', 'technique') <> "
+    "l.folder_kind "
+    "UNION ALL SELECT n.path, l.line, 'link-id', l.attack_id, '[[' || "
+    "l.target || ']] names ' || l.attack_id || ' but leads to ' || "
+    "l.target_path || ' about ' || t.attack_id FROM note n JOIN note_link l "
+    "ON l.note_id = n.id JOIN note t ON t.path = l.target_path WHERE "
+    "l.attack_id IS NOT NULL AND t.attack_id IS NOT NULL AND t.attack_id "
+    "<> l.attack_id "
+    /* Links to revoked objects, with the successor. */
+    "UNION ALL SELECT DISTINCT n.path, l.line, 'link-revoked', l.attack_id, "
+    "l.attack_id || ' is revoked by ' || s.successor_id || ' ' || "
+    "s.successor_name FROM note n JOIN note_link l ON l.note_id = n.id JOIN "
+    "successors s ON s.attack_id = l.attack_id WHERE l.kind IN ('wiki', "
+    "'embed') "
+    /* Several notes for one ID. */
+    "UNION ALL SELECT n.path, NULL, 'duplicate', n.attack_id, "
+    "'also described by ' || (SELECT group_concat(d.path, ', ') FROM note "
+    "d WHERE d.attack_id = n.attack_id AND d.id <> n.id) FROM note n WHERE "
+    "n.attack_id IS NOT NULL AND EXISTS (SELECT 1 FROM note d WHERE "
+    "d.attack_id = n.attack_id AND d.id <> n.id) "
+    /* Links that lead to no note and name no ATT&CK object. */
+    "UNION ALL SELECT n.path, l.line, 'unresolved-link', l.attack_id, '[[' "
+    "|| l.target || ']] leads to no note' || CASE WHEN l.attack_id IS NULL "
+    "THEN '' ELSE ' and ' || l.attack_id || ' is in no release' END FROM "
+    "note n JOIN note_link l ON l.note_id = n.id WHERE l.kind IN ('wiki', "
+    "'embed') AND l.resolution = 'unresolved' AND l.target <> '' AND "
+    "(l.attack_id IS NULL OR NOT EXISTS (SELECT 1 FROM obj o WHERE "
+    "o.attack_id = l.attack_id))) "
+    "SELECT note, line, problem, id, detail FROM p ORDER BY note, "
+    "coalesce(line, 0), problem, id, detail";
+
+int kb_notes_check(kb_rows **out, kb_store *store)
+{
+	if (sqlite3_create_function(store->db, "attackkb_kind", 1,
+	                            SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+	                            sql_kind, NULL, NULL) != SQLITE_OK)
+		return kb_store_db_error(store, "register attackkb_kind");
+	return kb_rows_query(out, store, check_sql, NULL, 0);
 }

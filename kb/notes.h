@@ -117,4 +117,15 @@ int kb_notes_commit(kb_notes *ns, const char *source, kb_notes_stats *stats);
 /* Roll back and free. Accepts NULL. */
 void kb_notes_abort(kb_notes *ns);
 
+typedef struct kb_rows kb_rows;
+
+/* The notes' problems against the selected STIX releases (attackkb
+ * vault-check): rows (note, line, problem, id, detail), problem one of
+ * revoked, deprecated, unknown-id, renamed, mitigation-not-in-release,
+ * subtechnique-not-in-release, mitigation-missing, subtechnique-missing,
+ * link-type, link-id, link-revoked, duplicate, unresolved-link. Reads the
+ * TEMP note tables when a KB_NOTES_TEMP ingest made them, else the stored
+ * notes. Caller frees *out with kb_rows_free(). Returns 0 or KB_EDB. */
+int kb_notes_check(kb_rows **out, kb_store *store);
+
 #endif

@@ -161,6 +161,7 @@ CREATE TABLE note_link (
   attack_id   TEXT,           -- the ID the link names (text, file name, URL)
   resolution  TEXT NOT NULL,  -- path, id, name, id-mismatch, unresolved
   target_path TEXT,           -- the note it leads to
+  folder_kind TEXT,           -- the type its path's folder says (techniques/ ...)
   PRIMARY KEY (note_id, ord)
 ) WITHOUT ROWID;
 CREATE INDEX note_link_target ON note_link (target_path);
