@@ -1,6 +1,7 @@
 /* cli/cmd_ingest.c: `attackkb ingest FILE...`: STIX bundles into the store,
  * all files in one transaction. */
 #include "cli/command.h"
+#include "cli/ingest_notes.h"
 #include "cli/progress.h"
 #include "kb/error.h"
 #include "kb/store.h"
@@ -66,6 +67,8 @@ static int cmd_ingest_run(struct kb_ctx *ctx, int argc, char **argv)
 		stix_result res;
 		int error;
 
+		if (cli_is_notes_arg(argv[i]))
+			continue; /* cli_ingest_notes() below */
 		progress_init(&pg, argv[i], ctx->quiet);
 		so.progress = progress_update;
 		so.progress_ud = &pg;
@@ -95,6 +98,11 @@ static int cmd_ingest_run(struct kb_ctx *ctx, int argc, char **argv)
 				res.findings ? " (see attackkb check)" : "",
 				unknown(&res));
 	}
+	if (cli_ingest_notes(ctx, argv + optind, argc - optind, so.strict) <
+	    0) {
+		kb_store_rollback(ctx->store);
+		return EXIT_FAIL;
+	}
 	if (so.strict && findings) {
 		kb_store_rollback(ctx->store);
 		return cli_error("ingest",
@@ -109,7 +117,7 @@ static int cmd_ingest_run(struct kb_ctx *ctx, int argc, char **argv)
 
 const struct kb_command cmd_ingest = {
 	.name = "ingest",
-	.usage = "[--domain D] [--release X.Y] [--strict] FILE...",
+	.usage = "[--domain D] [--release X.Y] [--strict] FILE|VAULT_DIR|NOTE.md...",
 	.summary = "Read ATT&CK STIX bundles (.json or .json.gz) into the store",
 	.help = "Each FILE is a STIX 2.0 or 2.1 bundle of one ATT&CK domain,\n"
 		"plain or gzipped. All files are stored in one transaction: if\n"
@@ -120,7 +128,16 @@ const struct kb_command cmd_ingest = {
 		"  --release X.Y   the ATT&CK version, for STIX 2.0 bundles\n"
 		"                  whose file name does not end in -X.Y.json\n"
 		"  --strict        fail if validation finds anything\n"
-		"  --threads N     parser threads (default: one per core)\n",
+		"  --threads N     parser threads (default: one per core)\n\n"
+		"A folder is an Obsidian vault: every .md note below it (not in\n"
+		".obsidian, .trash, .git or other hidden folders) is stored with\n"
+		"its links, tags, mentioned IDs, table rows and references, and\n"
+		"the graph the notes describe becomes the 'vault' domain of the\n"
+		"views (for IDs no STIX release has). Re-ingesting re-reads only\n"
+		"when a note changed and forgets notes deleted from disk.\n"
+		"NOTE.md files are stored as notes too. Notes read despite a\n"
+		"problem are listed as FILE:LINE warnings; --strict makes\n"
+		"warnings fail, leaving the store unchanged.\n",
 	.flags = CMD_WRITES_STORE,
 	.run = cmd_ingest_run,
 };

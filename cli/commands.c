@@ -14,6 +14,7 @@ extern const struct kb_command cmd_search;
 extern const struct kb_command cmd_show;
 extern const struct kb_command cmd_sql;
 extern const struct kb_command cmd_stats;
+extern const struct kb_command cmd_vault_check;
 
 const struct kb_command *const kb_commands[] = {
 	&cmd_check,
@@ -25,6 +26,7 @@ const struct kb_command *const kb_commands[] = {
 	&cmd_show,
 	&cmd_sql,
 	&cmd_stats,
+	&cmd_vault_check,
 	NULL,
 };
 

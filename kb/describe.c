@@ -110,6 +110,17 @@ static const struct section_spec {
 	 "ORDER BY id"},
 	{" technique subtechnique tactic mitigation group software campaign "
 	 "data_source data_component detection_strategy analytic asset ",
+	 "Analyst notes", "notes",
+	 "SELECT path AS note, 'describes it' AS how FROM note WHERE attack_id "
+	 "= ?1 AND ?2 IS NOT NULL UNION SELECT n.path, 'links to it' FROM "
+	 "note_link l JOIN note n ON n.id = l.note_id WHERE l.attack_id = ?1 "
+	 "AND coalesce(n.attack_id, '') <> ?1 UNION SELECT n.path, 'mentions "
+	 "it' FROM note_mention m JOIN note n ON n.id = m.note_id WHERE "
+	 "m.attack_id = ?1 AND coalesce(n.attack_id, '') <> ?1 AND NOT EXISTS "
+	 "(SELECT 1 FROM note_link l WHERE l.note_id = n.id AND l.attack_id = "
+	 "?1) ORDER BY 1, 2"},
+	{" technique subtechnique tactic mitigation group software campaign "
+	 "data_source data_component detection_strategy analytic asset ",
 	 "References", "references",
 	 "SELECT source_name AS source, url, description FROM refs WHERE "
 	 "object_id = ?1 AND domain = ?2 AND external_id = '' ORDER BY ord"},

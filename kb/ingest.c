@@ -432,29 +432,47 @@ static int run_checks(kb_ingest *ing, size_t *count)
 }
 
 /* The public views show the newest release of each domain: after an
- * ingest, redo the rows of its domain (the others cannot change). */
-static int refresh_current(kb_ingest *ing, const char *domain)
+ * ingest, redo the rows of its domain (the others cannot change), then the
+ * vault pseudo-release's (kb/notes.c), which shows only objects whose
+ * ATT&CK ID no STIX release has, and relationships between those: STIX is
+ * authoritative, so any STIX ingest can hide or reveal vault rows. */
+int kb_refresh_current(kb_store *store, const char *domain)
 {
 	static const char *const sql[] = {
-		"DELETE FROM current_member WHERE domain = ?1",
+		"DELETE FROM current_member WHERE domain = ?1 OR domain = "
+		"'vault'",
 		"INSERT INTO current_member (object_id, domain, release_id) "
 		"SELECT m.object_id, r.domain, r.release_id FROM "
 		"current_release r JOIN member m ON m.release_id = "
-		"r.release_id WHERE r.domain = ?1",
+		"r.release_id WHERE r.domain = ?1 OR r.domain = 'vault'",
+		"DELETE FROM current_member WHERE domain = 'vault' AND object_id "
+		"IN (SELECT v.id FROM object v WHERE v.stix_type = "
+		"'x-attackkb-vault' AND v.attack_id IN (SELECT o.attack_id FROM "
+		"current_member c JOIN object o ON o.id = c.object_id WHERE "
+		"c.domain <> 'vault' AND o.attack_id IS NOT NULL))",
+		"DELETE FROM current_member WHERE domain = 'vault' AND object_id "
+		"IN (SELECT r.id FROM object r WHERE r.stix_type = "
+		"'x-attackkb-vault' AND r.rel_type IS NOT NULL AND NOT (EXISTS "
+		"(SELECT 1 FROM object s JOIN current_member c ON c.object_id = "
+		"s.id AND c.domain = 'vault' WHERE s.stix_id = r.source_ref) AND "
+		"EXISTS (SELECT 1 FROM object t JOIN current_member c ON "
+		"c.object_id = t.id AND c.domain = 'vault' WHERE t.stix_id = "
+		"r.target_ref)))",
 	};
 
-	for (size_t i = 0; i < 2; i++) {
+	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]); i++) {
 		sqlite3_stmt *st;
 		int rc;
 
-		if (sqlite3_prepare_v2(ing->store->db, sql[i], -1, &st, NULL) !=
+		if (sqlite3_prepare_v2(store->db, sql[i], -1, &st, NULL) !=
 		    SQLITE_OK)
-			return kb_store_db_error(ing->store, "refresh views");
-		sqlite3_bind_text(st, 1, domain, -1, SQLITE_STATIC);
+			return kb_store_db_error(store, "refresh views");
+		if (sqlite3_bind_parameter_count(st) > 0)
+			sqlite3_bind_text(st, 1, domain, -1, SQLITE_STATIC);
 		rc = sqlite3_step(st);
 		sqlite3_finalize(st);
 		if (rc != SQLITE_DONE)
-			return kb_store_db_error(ing->store, "refresh views");
+			return kb_store_db_error(store, "refresh views");
 	}
 	return 0;
 }
@@ -517,7 +535,7 @@ int kb_ingest_commit(kb_ingest *ing, const kb_release_info *info,
 	int error;
 
 	if ((error = finish_release(ing, info)) < 0 ||
-	    (error = refresh_current(ing, info->domain)) < 0 ||
+	    (error = kb_refresh_current(ing->store, info->domain)) < 0 ||
 	    (error = run_checks(ing, &findings)) < 0 ||
 	    (error = kb_store_exec(ing->store, "RELEASE kb_ingest")) < 0) {
 		kb_ingest_abort(ing);

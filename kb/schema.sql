@@ -125,3 +125,101 @@ CREATE VIRTUAL TABLE search USING fts5 (
   content = 'object', content_rowid = 'id',
   tokenize = 'unicode61 remove_diacritics 2'
 );
+
+-- Obsidian notes ----------------------------------------------------------
+-- Every note of the ingested vault (attackkb ingest VAULT_DIR), and what it
+-- states. A note's rows are replaced when its content hash changes; notes
+-- gone from disk are forgotten. The graph the notes describe is stored as
+-- the pseudo-release of domain 'vault' (objects of stix_type
+-- 'x-attackkb-vault'), which the views show only for ATT&CK IDs no STIX
+-- release holds: STIX stays authoritative, and what a note says is kept
+-- here as its claim (view note_claims).
+CREATE TABLE note (
+  id          INTEGER PRIMARY KEY,
+  path        TEXT NOT NULL UNIQUE, -- vault-relative, '/'-separated
+  title       TEXT NOT NULL,        -- file name without ".md"
+  name        TEXT,                 -- the object's name as the note gives it
+  attack_id   TEXT,                 -- the ATT&CK object it describes
+  kind        TEXT,                 -- technique, mitigation, ... (from the ID)
+  description TEXT,
+  url         TEXT,                 -- attack.mitre.org URL of its frontmatter
+  aliases     TEXT,                 -- aliases that are not IDs, joined by ", "
+  frontmatter TEXT NOT NULL,        -- JSON object
+  body        TEXT NOT NULL,        -- the whole text
+  sha256      TEXT NOT NULL         -- of the file's bytes
+);
+CREATE INDEX note_attack_id ON note (attack_id) WHERE attack_id IS NOT NULL;
+-- Wikilinks, embeds and URL links, resolved when stored.
+CREATE TABLE note_link (
+  note_id     INTEGER NOT NULL REFERENCES note (id),
+  ord         INTEGER NOT NULL,
+  kind        TEXT NOT NULL,  -- wiki, embed, url, image
+  target      TEXT NOT NULL,  -- as written
+  fragment    TEXT,
+  text        TEXT,           -- display text
+  line        INTEGER NOT NULL,
+  attack_id   TEXT,           -- the ID the link names (text, file name, URL)
+  resolution  TEXT NOT NULL,  -- path, id, name, id-mismatch, unresolved
+  target_path TEXT,           -- the note it leads to
+  folder_kind TEXT,           -- the type its path's folder says (techniques/ ...)
+  PRIMARY KEY (note_id, ord)
+) WITHOUT ROWID;
+CREATE INDEX note_link_target ON note_link (target_path);
+CREATE TABLE note_mention (
+  note_id   INTEGER NOT NULL REFERENCES note (id),
+  attack_id TEXT NOT NULL,
+  line      INTEGER NOT NULL,
+  section   TEXT
+);
+CREATE INDEX note_mention_note ON note_mention (note_id);
+CREATE TABLE note_tag (
+  note_id INTEGER NOT NULL REFERENCES note (id),
+  tag     TEXT NOT NULL
+);
+CREATE INDEX note_tag_note ON note_tag (note_id);
+-- Table rows stating relationships (mitigates, subtechnique-of, uses:
+-- source_id -> target_id) and fields (tactic, platform, permission: the
+-- note's ID -> target_name, target_id for a tactic's ID).
+CREATE TABLE note_fact (
+  note_id     INTEGER NOT NULL REFERENCES note (id),
+  ord         INTEGER NOT NULL,
+  relation    TEXT NOT NULL,
+  source_id   TEXT,
+  target_id   TEXT,
+  target_name TEXT,
+  description TEXT,
+  line        INTEGER NOT NULL,
+  row_id      TEXT            -- the ID the row names (the end target_name names)
+);
+CREATE INDEX note_fact_note ON note_fact (note_id);
+-- References ("Name: URL" items) and footnote definitions.
+CREATE TABLE note_ref (
+  note_id     INTEGER NOT NULL REFERENCES note (id),
+  ord         INTEGER NOT NULL,
+  label       TEXT,           -- footnote label, NULL for a list item
+  source_name TEXT,           -- NULL for a footnote without a URL
+  url         TEXT,
+  text        TEXT,           -- a footnote's text
+  line        INTEGER NOT NULL
+);
+CREATE INDEX note_ref_note ON note_ref (note_id);
+-- Warnings the notes were read despite (FILE:LINE: ...).
+CREATE TABLE note_warning (
+  note_id INTEGER NOT NULL REFERENCES note (id),
+  message TEXT NOT NULL
+);
+CREATE INDEX note_warning_note ON note_warning (note_id);
+-- Full-text index over the notes (external content: note).
+CREATE VIRTUAL TABLE note_search USING fts5 (
+  title, name, body,
+  content = 'note', content_rowid = 'id',
+  tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER note_search_ai AFTER INSERT ON note BEGIN
+  INSERT INTO note_search (rowid, title, name, body)
+  VALUES (new.id, new.title, new.name, new.body);
+END;
+CREATE TRIGGER note_search_ad AFTER DELETE ON note BEGIN
+  INSERT INTO note_search (note_search, rowid, title, name, body)
+  VALUES ('delete', old.id, old.title, old.name, old.body);
+END;

@@ -43,4 +43,8 @@ int kb_store_exec(kb_store *store, const char *sql);
 extern const char kb_schema_sql[];
 extern const char kb_views_sql[];
 
+/* Redo the rows the public views show (current_member) for domain, and
+ * for the vault pseudo-release. Returns 0 or KB_EDB. */
+int kb_refresh_current(kb_store *store, const char *domain);
+
 #endif

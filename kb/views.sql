@@ -146,3 +146,101 @@ JOIN cur s ON s.stix_id = c.succ AND s.domain = c.domain
 WHERE NOT EXISTS (SELECT 1 FROM cur n WHERE n.source_ref = c.succ
                   AND n.rel_type = 'revoked-by' AND n.domain = c.domain)
    OR c.depth = 32;
+
+-- Obsidian notes ----------------------------------------------------------
+-- The vault's notes (attackkb ingest VAULT_DIR); type is the kind of the
+-- ATT&CK object the note describes.
+CREATE VIEW notes AS
+SELECT path, title, attack_id, kind AS type, name, description, url,
+       sha256, id AS note_id
+FROM note;
+
+-- Every link of every note. target_attack_id: the ID the link names (its
+-- text, file name or URL), else the ID of the note it leads to. resolved:
+-- it leads to a note, or names an ATT&CK object of the selected releases
+-- (or of the vault). resolution: how it found its note (path, id, name,
+-- id-mismatch) or unresolved.
+CREATE VIEW note_links AS
+SELECT x.note_path, x.target_text, x.target_path, x.target_attack_id,
+       (x.target_path IS NOT NULL OR EXISTS (SELECT 1 FROM object o
+          JOIN current_member c ON c.object_id = o.id
+          WHERE o.attack_id = x.target_attack_id)) AS resolved,
+       x.resolution, x.kind, x.text, x.fragment, x.line
+FROM (SELECT n.path AS note_path, l.target AS target_text, l.target_path,
+             coalesce(l.attack_id, (SELECT t.attack_id FROM note t
+                                    WHERE t.path = l.target_path))
+               AS target_attack_id,
+             l.resolution, l.kind, l.text, l.fragment, l.line
+      FROM note_link l JOIN note n ON n.id = l.note_id) x;
+
+-- ATT&CK IDs named in the notes' text (not in code, not link targets).
+CREATE VIEW note_mentions AS
+SELECT n.path AS note_path, m.attack_id, m.line, m.section
+FROM note_mention m JOIN note n ON n.id = m.note_id;
+
+CREATE VIEW note_tags AS
+SELECT n.path AS note_path, t.tag FROM note_tag t JOIN note n ON n.id = t.note_id;
+
+-- References ("Name: URL" items) and footnotes of the notes.
+CREATE VIEW note_refs AS
+SELECT n.path AS note_path, n.attack_id, r.label, r.source_name, r.url,
+       r.text, r.line, r.ord
+FROM note_ref r JOIN note n ON n.id = r.note_id;
+
+-- What each note states: relationships from its tables (mitigates,
+-- subtechnique-of, uses: source_id -> target_id, with the row's text) and
+-- fields (tactic, platform, permission: attack_id -> value), compared with
+-- the STIX releases: stix is 'same' when a STIX release states it too,
+-- 'absent' when STIX has the object but not the statement, NULL when no
+-- STIX release has the object. The note's claim is kept, never merged.
+CREATE VIEW note_claims AS
+SELECT n.path AS note_path, n.attack_id, f.relation AS claim, f.source_id,
+       f.target_id, f.target_name AS value, f.description, f.line,
+       CASE
+         WHEN NOT EXISTS (SELECT 1 FROM object s JOIN current_member c
+                          ON c.object_id = s.id AND c.domain <> 'vault'
+                          WHERE s.attack_id = f.source_id) THEN NULL
+         WHEN f.relation IN ('mitigates', 'subtechnique-of', 'uses') THEN
+           CASE WHEN EXISTS (
+             SELECT 1 FROM object s
+             JOIN current_member cs ON cs.object_id = s.id
+                                   AND cs.domain <> 'vault'
+             JOIN object r ON r.source_ref = s.stix_id
+                          AND r.rel_type = f.relation
+             JOIN current_member cr ON cr.object_id = r.id
+                                   AND cr.domain = cs.domain
+             JOIN object t ON t.stix_id = r.target_ref
+                          AND t.attack_id = f.target_id
+             JOIN current_member ct ON ct.object_id = t.id
+                                   AND ct.domain = cs.domain
+             WHERE s.attack_id = f.source_id AND r.revoked = 0
+               AND r.deprecated = 0)
+           THEN 'same' ELSE 'absent' END
+         WHEN f.relation = 'tactic' THEN
+           CASE WHEN EXISTS (
+             SELECT 1 FROM object s
+             JOIN current_member cs ON cs.object_id = s.id
+                                   AND cs.domain <> 'vault'
+             JOIN prop k ON k.object_id = s.id
+                        AND k.field = 'kill_chain_phases'
+             JOIN object ta ON ta.kind = 'tactic' AND ta.shortname = k.value
+             JOIN current_member ct ON ct.object_id = ta.id
+                                   AND ct.domain = cs.domain
+             WHERE s.attack_id = f.source_id
+               AND (ta.attack_id = f.target_id
+                    OR lower(ta.name) = lower(f.target_name)))
+           THEN 'same' ELSE 'absent' END
+         ELSE
+           CASE WHEN EXISTS (
+             SELECT 1 FROM object s
+             JOIN current_member cs ON cs.object_id = s.id
+                                   AND cs.domain <> 'vault'
+             JOIN prop p ON p.object_id = s.id
+                        AND p.field = CASE f.relation
+                              WHEN 'platform' THEN 'x_mitre_platforms'
+                              ELSE 'x_mitre_permissions_required' END
+             WHERE s.attack_id = f.source_id
+               AND lower(p.value) = lower(f.target_name))
+           THEN 'same' ELSE 'absent' END
+       END AS stix
+FROM note_fact f JOIN note n ON n.id = f.note_id;

@@ -4,6 +4,7 @@
 #include "parser/frontmatter.h"
 #include "kb/error.h"
 #include "kb/limits.h"
+#include "kb/strbuf.h"
 #include "kb/xalloc.h"
 
 #include <stdarg.h>
@@ -545,4 +546,72 @@ const frontmatter_value *frontmatter_get(const frontmatter_value *map,
 			return map->items[i];
 	}
 	return NULL;
+}
+
+static void json_string(strbuf *sb, const char *s)
+{
+	strbuf_putc(sb, '"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\') {
+			strbuf_putc(sb, '\\');
+			strbuf_putc(sb, c);
+		} else if (c == '\n') {
+			strbuf_puts(sb, "\\n");
+		} else if (c == '\t') {
+			strbuf_puts(sb, "\\t");
+		} else if (c < 0x20) {
+			strbuf_printf(sb, "\\u%04x", c);
+		} else {
+			strbuf_putc(sb, c);
+		}
+	}
+	strbuf_putc(sb, '"');
+}
+
+static void json_value(strbuf *sb, const frontmatter_value *v)
+{
+	switch (v->type) {
+	case FRONTMATTER_NULL:
+		strbuf_puts(sb, "null");
+		break;
+	case FRONTMATTER_SCALAR:
+		json_string(sb, v->text);
+		break;
+	case FRONTMATTER_LIST:
+		strbuf_putc(sb, '[');
+		for (size_t i = 0; i < v->n; i++) {
+			if (i)
+				strbuf_putc(sb, ',');
+			json_value(sb, v->items[i]);
+		}
+		strbuf_putc(sb, ']');
+		break;
+	case FRONTMATTER_MAP:
+		strbuf_putc(sb, '{');
+		for (size_t i = 0; i < v->n; i++) {
+			if (i)
+				strbuf_putc(sb, ',');
+			json_string(sb, v->keys[i]);
+			strbuf_putc(sb, ':');
+			json_value(sb, v->items[i]);
+		}
+		strbuf_putc(sb, '}');
+		break;
+	}
+}
+
+char *frontmatter_to_json(const frontmatter_value *value)
+{
+	strbuf sb = STRBUF_INIT;
+	char *out;
+
+	if (value)
+		json_value(&sb, value);
+	else
+		strbuf_puts(&sb, "{}");
+	out = strbuf_detach(&sb);
+	strbuf_free(&sb);
+	return out;
 }

@@ -65,6 +65,10 @@ int frontmatter_parse(frontmatter_value **out, const char *path,
 const frontmatter_value *frontmatter_get(const frontmatter_value *map,
                                          const char *key, bool nocase);
 
+/* The tree as JSON text: maps as objects (keys in order), lists as arrays,
+ * scalars as strings, nulls as null; "{}" for NULL. The caller frees. */
+char *frontmatter_to_json(const frontmatter_value *value);
+
 /* Free a tree returned by frontmatter_parse(). Accepts NULL. */
 void frontmatter_free(frontmatter_value *value);
 

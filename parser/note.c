@@ -8,6 +8,7 @@
 #include "kb/strbuf.h"
 #include "kb/xalloc.h"
 #include "kb/attackid.h"
+#include "parser/notefacts.h"
 
 #include <ctype.h>
 #include <stdint.h>
@@ -165,7 +166,8 @@ static int read_list(struct uniq *u, const note *nt, const char *shown,
 }
 
 /* The ID the note is about; see note.h for the order of the sources. */
-static int find_note_id(note *nt, const char *shown)
+static int find_note_id(note *nt, const char *shown, const char *text,
+                        size_t len)
 {
 	static const char *const keys[] = {"attack_id", "attack-id"};
 	const frontmatter_value *v;
@@ -185,18 +187,92 @@ static int find_note_id(note *nt, const char *shown)
 	v = frontmatter_get(nt->frontmatter, "id", true);
 	if (v && v->type == FRONTMATTER_SCALAR && attackid_is(v->text)) {
 		nt->attack_id = trimmed(v->text, strlen(v->text));
-	} else if (attackid_is(nt->title)) {
-		nt->attack_id = trimmed(nt->title, strlen(nt->title));
-	} else if (nt->doc->nheadings &&
-	           attackid_is(nt->doc->headings[0].text)) {
-		nt->attack_id = trimmed(nt->doc->headings[0].text,
-		                        strlen(nt->doc->headings[0].text));
-	} else {
-		for (size_t i = 0; i < nt->naliases && !nt->attack_id; i++)
-			if (attackid_is(nt->aliases[i]))
-				nt->attack_id = xstrdup(nt->aliases[i]);
+		return 0;
 	}
+	for (size_t i = 0; i < nt->naliases; i++)
+		if (attackid_is(nt->aliases[i])) {
+			nt->attack_id = xstrdup(nt->aliases[i]);
+			return 0;
+		}
+	if (nt->url && (nt->attack_id = attackid_from_url(nt->url)))
+		return 0;
+	if ((nt->attack_id = notefacts_callout_id(text, len)))
+		return 0;
+	for (size_t i = 0; i < nt->doc->nheadings; i++)
+		if (attackid_is(nt->doc->headings[i].text)) {
+			nt->attack_id = trimmed(nt->doc->headings[i].text,
+			                        strlen(nt->doc->headings[i].text));
+			return 0;
+		}
+	nt->attack_id = notefacts_title_id(nt->title);
 	return 0;
+}
+
+/* Offset of the first byte that is not valid UTF-8, or len. */
+static size_t utf8_invalid(const char *text, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t i = 0;
+
+	while (i < len) {
+		unsigned char c = s[i];
+		size_t n = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 && c >= 0xc2 ? 2
+		           : (c & 0xf0) == 0xe0                  ? 3
+		           : (c & 0xf8) == 0xf0 && c <= 0xf4     ? 4
+		                                                 : 0;
+		uint32_t cp;
+
+		if (!n || i + n > len)
+			return i;
+		cp = n == 1 ? c : c & (0x7f >> n);
+		for (size_t k = 1; k < n; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return i;
+			cp = cp << 6 | (s[i + k] & 0x3f);
+		}
+		if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp < 0xe000))) ||
+		    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+			return i;
+		i += n;
+	}
+	return len;
+}
+
+/* The text with every invalid byte replaced by U+FFFD. Caller frees. */
+static char *utf8_repaired(const char *text, size_t len, size_t *outlen)
+{
+	strbuf sb = STRBUF_INIT;
+	size_t i = 0, ok;
+
+	while (i < len) {
+		ok = utf8_invalid(text + i, len - i);
+		strbuf_put(&sb, text + i, ok);
+		i += ok;
+		if (i < len) {
+			strbuf_puts(&sb, "\xef\xbf\xbd");
+			i++;
+		}
+	}
+	*outlen = sb.len;
+	return strbuf_detach(&sb);
+}
+
+static unsigned line_of(const char *text, size_t off)
+{
+	unsigned line = 1;
+
+	for (size_t i = 0; i < off; i++)
+		line += text[i] == '\n';
+	return line;
+}
+
+static void warn(note *nt, char *msg)
+{
+	if ((nt->nwarnings & (nt->nwarnings - 1)) == 0)
+		nt->warnings = xreallocarray(
+		    nt->warnings, nt->nwarnings ? 2 * nt->nwarnings : 1,
+		    sizeof(char *));
+	nt->warnings[nt->nwarnings++] = msg;
 }
 
 static void find_description(note *nt)
@@ -207,14 +283,22 @@ static void find_description(note *nt)
 	bool any = false;
 
 	/* Section pointers are the heading texts: compare by identity, as
-	 * two headings may have the same words. */
-	for (size_t i = 0; i < d->nparas; i++)
+	 * two headings may have the same words. A "Description" heading
+	 * names the section; else the text before any heading, else the
+	 * text under the first heading. */
+	for (size_t i = 0; i < d->nheadings; i++)
+		if (strcasecmp(d->headings[i].text, "Description") == 0) {
+			first = d->headings[i].text;
+			any = true;
+			break;
+		}
+	for (size_t i = 0; i < d->nparas && !any; i++)
 		any = any || d->paras[i].section[0] == '\0';
 	if (!any && d->nheadings)
 		first = d->headings[0].text;
 	for (size_t i = 0; i < d->nparas; i++) {
-		if (any ? d->paras[i].section[0] != '\0'
-		        : d->paras[i].section != first)
+		if (first[0] ? d->paras[i].section != first
+		             : d->paras[i].section[0] != '\0')
 			continue;
 		if (sb.len)
 			strbuf_puts(&sb, "\n\n");
@@ -356,27 +440,56 @@ static void read_references(note *nt)
 		                      : trimmed(text, (size_t)(url - 2 - text));
 		r->url = xstrdup(url);
 		r->line = d->items[i].line;
+		r->label = NULL;
 	}
 }
 
 /* Parse with messages naming shown and the record naming path. */
 static int parse(note **out, const char *shown, const char *path,
-                 const char *text, size_t len)
+                 const char *input, size_t len)
 {
 	frontmatter_span span;
 	note *nt = xcalloc(1, sizeof(*nt));
 	struct uniq aliases = {&nt->aliases, &nt->naliases, false, NULL, 0};
 	struct uniq tags = {&nt->tags, &nt->ntags, true, NULL, 0};
+	size_t bad = utf8_invalid(input, len);
+	char *text;
 	int error;
 
 	*out = NULL;
 	nt->path = xstrdup(path);
 	nt->title = target_name(path);
-	if ((error = frontmatter_split(&span, shown, text, len)) < 0)
-		goto done;
-	if ((error = frontmatter_parse(&nt->frontmatter, shown,
-	                               span.present ? text + span.yaml_off : "",
-	                               span.yaml_len, span.yaml_line)) < 0)
+	/* Invalid bytes become U+FFFD (the store holds UTF-8 text); the
+	 * comments are blanked in this copy, lines kept. */
+	if (bad < len) {
+		strbuf w = STRBUF_INIT;
+
+		strbuf_printf(&w, "%s:%u: invalid UTF-8, read as U+FFFD", shown,
+		              line_of(input, bad));
+		warn(nt, strbuf_detach(&w));
+		text = utf8_repaired(input, len, &len);
+	} else {
+		text = xstrndup(input, len);
+	}
+	notefacts_blank_comments(text, len);
+	if ((error = frontmatter_split(&span, shown, text, len)) < 0) {
+		/* An unclosed frontmatter: all of it is the body. */
+		warn(nt, xstrdup(kb_error_last()));
+		kb_error_clear();
+		memset(&span, 0, sizeof(span));
+		span.body_line = 1;
+		error = 0;
+	}
+	error = frontmatter_parse(&nt->frontmatter, shown,
+	                          span.present ? text + span.yaml_off : "",
+	                          span.yaml_len, span.yaml_line);
+	if (error == KB_EPARSE) {
+		/* Broken YAML: the note is read without its frontmatter. */
+		warn(nt, xstrdup(kb_error_last()));
+		kb_error_clear();
+		error = frontmatter_parse(&nt->frontmatter, shown, "", 0, 1);
+	}
+	if (error < 0)
 		goto done;
 	nt->body_line = span.body_line;
 	if ((error = markdown_parse(&nt->doc, shown, text + span.body_off,
@@ -388,7 +501,9 @@ static int parse(note **out, const char *shown, const char *path,
 		goto done;
 	for (size_t i = 0; i < nt->doc->ntags; i++)
 		add_unique(&tags, xstrdup(nt->doc->tags[i].name));
-	if ((error = find_note_id(nt, shown)) < 0)
+	notefacts_read_url(nt);
+	if ((error = find_note_id(nt, shown, text + span.body_off,
+	                          len - span.body_off)) < 0)
 		goto done;
 	nt->kind = nt->attack_id ? attackid_kind(nt->attack_id) : NULL;
 	find_description(nt);
@@ -396,13 +511,21 @@ static int parse(note **out, const char *shown, const char *path,
 	read_mentions(nt);
 	read_citations(nt);
 	read_references(nt);
+	notefacts_read(nt, shown, text, len);
 	*out = nt;
 	nt = NULL;
 done:
+	free(text);
 	free(aliases.set);
 	free(tags.set);
 	note_free(nt);
 	return error;
+}
+
+int note_parse_shown(note **out, const char *shown, const char *path,
+                     const char *text, size_t len)
+{
+	return parse(out, shown, path, text, len);
 }
 
 int note_parse(note **out, const char *path, const char *text, size_t len)
@@ -464,7 +587,9 @@ void note_free(note *n)
 	for (size_t i = 0; i < n->nrefs; i++) {
 		free(n->refs[i].name);
 		free(n->refs[i].url);
+		free(n->refs[i].label);
 	}
+	notefacts_free(n);
 	free(n->aliases);
 	free(n->tags);
 	free(n->links);

@@ -44,12 +44,37 @@ typedef struct note_mention {
 	const char *section; /* heading text above it; borrowed from doc */
 } note_mention;
 
-/* An item "NAME: URL" (or just "URL") of a "References" section. */
+/* An item "NAME: URL" (or just "URL") of a "References" section, or a
+ * footnote definition holding a URL. */
 typedef struct note_reference {
 	char *name;    /* "" for a bare URL */
 	char *url;     /* http:// or https:// */
 	unsigned line; /* file line */
+	char *label;   /* footnote label ("12" for [^12]), NULL for an item */
 } note_reference;
+
+/* A footnote definition "[^LABEL]: TEXT" (also inside a callout). */
+typedef struct note_footnote {
+	char *label;   /* "12", "TechNet_Credential_Guard" */
+	char *text;    /* the definition's first line, trimmed */
+	unsigned line; /* file line */
+} note_footnote;
+
+/* A statement a note makes about ATT&CK: a table row stating a
+ * relationship, or a field (tactic, platform, permission) from
+ * frontmatter, a callout line, a section's list or a tag. */
+typedef struct note_fact {
+	const char *relation; /* static: "mitigates", "subtechnique-of",
+	                       * "uses" (relationships: source -> target);
+	                       * "tactic", "platform", "permission"
+	                       * (fields: source is the note's ID) */
+	char *source_id;      /* ATT&CK ID, NULL when the note has none */
+	char *target_id;      /* ATT&CK ID; for fields: a tactic's ID when
+	                       * known, else NULL */
+	char *target_name;    /* the row's name, or the field's value */
+	char *description;    /* the row's description/use text, or NULL */
+	unsigned line;        /* file line */
+} note_fact;
 
 struct note {
 	char *path;  /* as given; vault-relative for notes of a notedir */
@@ -68,9 +93,12 @@ struct note {
 	size_t ntags;
 	char *attack_id;   /* the ID the note is about, or NULL: frontmatter
 	                    * "attack_id"/"attack-id", else "id" if it is an
-	                    * ID, else the title if it is one, else the first
-	                    * heading if it is one, else the first alias that
-	                    * is one */
+	                    * ID, else the first alias that is one, else an
+	                    * attack.mitre.org URL of the frontmatter, else a
+	                    * callout's "ID:" line, else the first heading
+	                    * that is an ID, else the file name if it is one
+	                    * or starts or ends with one ("T1566 - Phishing",
+	                    * "LSASS Memory - T1003.001") */
 	const char *kind;  /* attackid_kind(attack_id); static; NULL */
 	char *description; /* the first section's paragraphs (those before
 	                    * any heading, else those under the first
@@ -82,17 +110,37 @@ struct note {
 	char **citations; /* NAMEs of "(Citation: NAME)" in prose, unique,
 	                   * in order of first use */
 	size_t ncitations;
-	note_reference *refs; /* from sections titled "References" */
+	note_reference *refs; /* from sections titled "References", then
+	                       * footnotes holding a URL */
 	size_t nrefs;
+	note_footnote *footnotes; /* every footnote definition, in order */
+	size_t nfootnotes;
+	note_fact *facts; /* in file order */
+	size_t nfacts;
+	char *name; /* the ATT&CK object's name as the note gives it:
+	             * frontmatter "name", else the title without its ID
+	             * prefix or suffix ('_' read as ' ', fullwidth '／' as
+	             * '/'), else NULL */
+	char *url;  /* an attack.mitre.org URL of the frontmatter, or NULL */
+	char **warnings; /* "path:LINE: ..." problems the note was read
+	                  * despite (broken YAML, invalid UTF-8, a table row
+	                  * with more cells than its header) */
+	size_t nwarnings;
 };
 
 /* Parse the note text[0..len) found at path (used for messages, note->path
  * and note->title). The caller frees *out with note_free().
+ * Obsidian comments (%%...%%) are blanked before parsing. Broken YAML
+ * frontmatter does not fail: the note is read without it, with a warning.
  * Returns 0; KB_EPARSE or KB_ELIMIT from frontmatter_split(),
- * frontmatter_parse() or markdown_parse(); KB_EPARSE
+ * frontmatter_parse() (limits only) or markdown_parse(); KB_EPARSE
  * ("path:LINE:COL: ...") when "aliases" or "tags" is a map or holds one,
  * or when "attack_id" is not an ATT&CK ID. */
 int note_parse(note **out, const char *path, const char *text, size_t len);
+
+/* As note_parse(), with messages naming shown instead of path. */
+int note_parse_shown(note **out, const char *shown, const char *path,
+                     const char *text, size_t len);
 
 /* Read and parse root/relpath; note->path is relpath, messages name the
  * joined path. relpath must be relative and stay inside root.

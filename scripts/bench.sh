@@ -42,7 +42,31 @@ bench_queries() {
 		"$AKB --db $OUT/all.db sql \"SELECT 1\""
 }
 
-for b in ${BENCH:-ingest queries}; do
+# Issue 3: a generated vault of 2,600 seed-format notes (every live
+# enterprise object but the matrix): ingest into a store holding the
+# enterprise bundle, re-ingest unchanged, vault-check.
+bench_notes() {
+	if [ ! -f "$OUT/ent.db" ]; then
+		"$AKB" -q --db "$OUT/ent.db" ingest "$DATA"/enterprise-attack-18.1.json.gz
+	fi
+	if [ ! -d "$OUT/vault" ]; then
+		python3 scripts/gen-vault.py "$AKB" "$OUT/ent.db" "$OUT/vault"
+	fi
+	hyperfine -N --runs 10 --export-markdown "$OUT/notes.md" \
+		--prepare "cp $OUT/ent.db $OUT/notes.db" \
+		-n "ingest VAULT (2,600 notes) over enterprise" \
+		"$AKB -q --db $OUT/notes.db ingest $OUT/vault" \
+		--prepare "true" \
+		-n "vault-check VAULT" \
+		"$AKB -q --db $OUT/ent.db vault-check $OUT/vault"
+	cp "$OUT/ent.db" "$OUT/notes.db"
+	"$AKB" -q --db "$OUT/notes.db" ingest "$OUT/vault"
+	hyperfine -N --warmup 2 --runs 20 --export-markdown "$OUT/notes-again.md" \
+		-n "re-ingest VAULT unchanged" \
+		"$AKB -q --db $OUT/notes.db ingest $OUT/vault"
+}
+
+for b in ${BENCH:-ingest queries notes}; do
 	"bench_$b"
 done
 echo "results in $OUT/"

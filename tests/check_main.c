@@ -24,6 +24,7 @@ int main(void)
 		markdown_suite,
 		note_suite,
 		notedir_suite,
+		notestore_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	int failed;

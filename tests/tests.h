@@ -22,6 +22,7 @@ Suite *frontmatter_suite(void);
 Suite *markdown_suite(void);
 Suite *note_suite(void);
 Suite *notedir_suite(void);
+Suite *notestore_suite(void);
 
 /* Fixture path relative to tests/ (the runner's working folder). */
 #define FIXTURE(name) "fixtures/" name

@@ -1,0 +1,106 @@
+/* cli/ingest_notes.c: `attackkb ingest VAULT_DIR` and `attackkb ingest
+ * NOTE.md...`: notes into the store, warnings summarised. */
+#include "cli/ingest_notes.h"
+#include "cli/progress.h"
+#include "kb/error.h"
+#include "kb/store.h"
+#include "parser/noteingest.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+bool cli_is_notes_arg(const char *arg)
+{
+	struct stat st;
+	size_t n = strlen(arg);
+
+	if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode))
+		return true;
+	return n > 3 && strcmp(arg + n - 3, ".md") == 0;
+}
+
+/* Print the warnings: all with -v or up to 20, then a count. */
+static void print_warnings(const noteingest_result *res, bool quiet)
+{
+	size_t shown = res->nwarnings < 20 ? res->nwarnings : 20;
+
+	if (quiet)
+		return;
+	for (size_t i = 0; i < shown; i++)
+		fprintf(stderr, "%s\n", res->warnings[i]);
+	if (shown < res->nwarnings)
+		fprintf(stderr, "... and %zu more warnings\n",
+		        res->nwarnings - shown);
+}
+
+static int report(struct kb_ctx *ctx, const char *what,
+                  const noteingest_result *res, bool strict)
+{
+	print_warnings(res, ctx->quiet && !strict);
+	if (strict && res->nwarnings)
+		return cli_error("ingest",
+		                 "--strict: %zu warnings in %s; nothing was "
+		                 "stored",
+		                 res->nwarnings, what) ? -1 : -1;
+	if (!ctx->quiet)
+		fprintf(stderr,
+		        "%s: %zu notes (%zu new or changed, %zu forgotten), "
+		        "%zu warnings; vault graph: %zu objects and "
+		        "relationships, %zu of them behind STIX ones\n",
+		        what, res->stats.notes, res->stats.changed,
+		        res->stats.removed, res->nwarnings, res->stats.objects,
+		        res->stats.shadowed);
+	return 0;
+}
+
+int cli_ingest_notes(struct kb_ctx *ctx, char **args, int n, bool strict)
+{
+	char **files = malloc(sizeof(char *) * (size_t)(n + 1));
+	int nfiles = 0, rc = 0;
+
+	for (int i = 0; i < n && rc == 0; i++) {
+		noteingest_opts o = NOTEINGEST_OPTS_INIT;
+		noteingest_result res;
+		struct progress pg;
+		struct stat st;
+
+		if (!cli_is_notes_arg(args[i]))
+			continue;
+		if (stat(args[i], &st) != 0 || !S_ISDIR(st.st_mode)) {
+			files[nfiles++] = args[i];
+			continue;
+		}
+		progress_init(&pg, args[i], ctx->quiet);
+		o.progress = progress_update;
+		o.progress_ud = &pg;
+		if (noteingest_vault(ctx->store, args[i], &o, &res) < 0) {
+			progress_end(&pg);
+			cli_error("ingest", "%s", kb_error_last());
+			rc = -1;
+		} else {
+			progress_end(&pg);
+			rc = report(ctx, args[i], &res, strict);
+		}
+		noteingest_result_free(&res);
+	}
+	if (rc == 0 && nfiles) {
+		noteingest_result res;
+
+		if (noteingest_files(ctx->store, files, (size_t)nfiles, NULL,
+		                     &res) < 0) {
+			cli_error("ingest", "%s", kb_error_last());
+			rc = -1;
+		} else {
+			rc = report(ctx, "notes", &res, strict);
+		}
+		noteingest_result_free(&res);
+	}
+	free(files);
+	if (rc < 0)
+		fprintf(stderr, "attackkb: ingest: nothing was stored; %s is "
+		                "as it was\n",
+		        kb_store_path(ctx->store));
+	return rc;
+}

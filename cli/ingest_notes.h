@@ -1,0 +1,19 @@
+/* cli/ingest_notes.h: the notes branch of `attackkb ingest`: a folder
+ * (an Obsidian vault) or .md files. */
+#ifndef CLI_INGEST_NOTES_H
+#define CLI_INGEST_NOTES_H
+
+#include "cli/command.h"
+
+#include <stdbool.h>
+
+/* Is arg a folder or a ".md" file (a note operand, not a STIX bundle)? */
+bool cli_is_notes_arg(const char *arg);
+
+/* Ingest the note operands among args[0..n) inside the caller's
+ * transaction; prints the summary and warnings. With strict, warnings
+ * fail. Returns 0, or -1 after printing the error (the caller rolls
+ * back). */
+int cli_ingest_notes(struct kb_ctx *ctx, char **args, int n, bool strict);
+
+#endif
