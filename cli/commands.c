@@ -7,6 +7,7 @@
 
 extern const struct kb_command cmd_check;
 extern const struct kb_command cmd_help;
+extern const struct kb_command cmd_history;
 extern const struct kb_command cmd_ingest;
 extern const struct kb_command cmd_query;
 extern const struct kb_command cmd_releases;
@@ -18,6 +19,7 @@ extern const struct kb_command cmd_stats;
 const struct kb_command *const kb_commands[] = {
 	&cmd_check,
 	&cmd_help,
+	&cmd_history,
 	&cmd_ingest,
 	&cmd_query,
 	&cmd_releases,
