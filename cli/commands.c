@@ -6,6 +6,7 @@
 #include <string.h>
 
 extern const struct kb_command cmd_check;
+extern const struct kb_command cmd_diff;
 extern const struct kb_command cmd_help;
 extern const struct kb_command cmd_history;
 extern const struct kb_command cmd_ingest;
@@ -18,6 +19,7 @@ extern const struct kb_command cmd_stats;
 
 const struct kb_command *const kb_commands[] = {
 	&cmd_check,
+	&cmd_diff,
 	&cmd_help,
 	&cmd_history,
 	&cmd_ingest,

@@ -612,6 +612,9 @@ static int resolve_release(const char *name, const stix_opts *opts,
 	else if (b->id && strncmp(b->id, "bundle--attck-v", 15) == 0)
 		snprintf(res->version, sizeof(res->version), "%s",
 			 b->id + 15);
+	else if (opts->fallback_release)
+		snprintf(res->version, sizeof(res->version), "%s",
+			 opts->fallback_release);
 	else
 		return kb_error_set(KB_EPARSE,
 				    "%s: cannot tell which ATT&CK release "

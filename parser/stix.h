@@ -15,6 +15,10 @@ typedef struct stix_opts {
 	/* Called now and then from the ingesting thread; may be NULL. */
 	void (*progress)(void *ud, size_t done, size_t total);
 	void *progress_ud;
+	/* The ATT&CK version when nothing else tells it (neither release,
+	 * nor the bundle, nor the file name), instead of failing; NULL to
+	 * fail. */
+	const char *fallback_release;
 } stix_opts;
 
 #define STIX_OPTS_INIT {NULL, NULL, false, 0, NULL, NULL}
