@@ -38,8 +38,9 @@ static const char *domain_title(const char *domain)
 	return domain;
 }
 
-/* Text on one line: every whitespace run as one space. */
-static void put_flat(FILE *out, const char *s, size_t len)
+/* Text on one line: every whitespace run as one space; trailing
+ * whitespace dropped when trim. */
+static void put_flat_trim(FILE *out, const char *s, size_t len, bool trim)
 {
 	bool space = false;
 
@@ -55,8 +56,13 @@ static void put_flat(FILE *out, const char *s, size_t len)
 		space = false;
 		fputc(c, out);
 	}
-	if (space)
+	if (space && !trim)
 		fputc(' ', out);
+}
+
+static void put_flat(FILE *out, const char *s, size_t len)
+{
+	put_flat_trim(out, s, len, false);
 }
 
 /* The byte offset after the first n words of s (len bytes), or len. */
@@ -102,13 +108,15 @@ static void put_worddiff(FILE *out, const worddiff_seg *v, size_t n)
 
 		if (s->op == '-' || s->op == '+') {
 			fputs(s->op == '-' ? "[-" : "{+", out);
-			put_flat(out, s->text, s->len);
-			fputs(s->op == '-' ? "-] " : "+} ", out);
+			put_flat_trim(out, s->text, s->len, true);
+			fputs(s->op == '-' ? "-]" : "+}", out);
+			if (i + 1 < n)
+				fputc(' ', out);
 			continue;
 		}
 		words = count_words(s->text, s->len);
 		if (words <= 2 * CONTEXT + 2) {
-			put_flat(out, s->text, s->len);
+			put_flat_trim(out, s->text, s->len, i + 1 == n);
 			continue;
 		}
 		if (i > 0)
@@ -119,7 +127,8 @@ static void put_worddiff(FILE *out, const worddiff_seg *v, size_t n)
 			size_t skip = words_prefix(s->text, s->len,
 						   words - CONTEXT);
 
-			put_flat(out, s->text + skip, s->len - skip);
+			put_flat_trim(out, s->text + skip, s->len - skip,
+				      i + 1 == n);
 		}
 	}
 }

@@ -18,6 +18,8 @@ int main(void)
 		vaultfile_suite,
 		vaultnote_suite,
 		vault_suite,
+		gitrepo_suite,
+		diff_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	int failed;
