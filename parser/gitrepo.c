@@ -219,7 +219,8 @@ static int load_tags(gitrepo *g)
 	    git_error_last() && git_error_last()->klass != GIT_ERROR_NONE)
 		return git_fail(KB_ERROR, g, "refs/tags", NULL,
 				"cannot list the tags", true);
-	qsort(g->tags, g->ntags, sizeof(struct tag), cmp_tag);
+	if (g->ntags)
+		qsort(g->tags, g->ntags, sizeof(struct tag), cmp_tag);
 	for (size_t i = 0; i < g->ntags; i++) {
 		git_object *obj = NULL, *commit = NULL;
 
@@ -257,31 +258,37 @@ static int resolve(gitrepo *g, const char *ref, git_oid *commit,
 	int rc;
 
 	*tree = NULL;
-	rc = git_revparse_single(&obj, g->repo, ref);
-	if (rc == GIT_ENOTFOUND || rc == GIT_EINVALIDSPEC) {
-		/* A ref that exists but whose object does not: a shallow
-		 * clone, or a broken repository. */
-		if (git_reference_dwim(&r, g->repo, ref) == 0) {
-			const git_oid *t = git_reference_target(r);
-			char what[128], hex[GIT_OID_HEXSZ + 1];
+	if (git_reference_dwim(&r, g->repo, ref) == 0) {
+		/* A ref: resolved here rather than by git_revparse_single(),
+		 * which leaks the ref when its object is missing (a shallow
+		 * clone's old tags). */
+		git_reference *res = NULL;
+		char what[128], hex[GIT_OID_HEXSZ + 1];
 
-			if (t) {
-				git_oid_tostr(hex, sizeof(hex), t);
-				snprintf(what, sizeof(what),
-					 "its commit %.12s is missing", hex);
-			} else {
-				snprintf(what, sizeof(what),
-					 "it points at no commit yet");
-			}
-			git_reference_free(r);
+		rc = git_reference_resolve(&res, r);
+		git_reference_free(r);
+		if (rc < 0)
+			return git_fail(KB_ERROR, g, ref, NULL,
+					"it points at no commit yet", false);
+		git_oid_tostr(hex, sizeof(hex), git_reference_target(res));
+		rc = git_object_lookup(&obj, g->repo, git_reference_target(res),
+				       GIT_OBJECT_ANY);
+		git_reference_free(res);
+		if (rc < 0) {
+			snprintf(what, sizeof(what), "its commit %.12s is missing",
+				 hex);
 			return git_fail(KB_ERROR, g, ref, NULL, what, false);
 		}
-		return git_fail(KB_ENOTFOUND, g, ref, NULL,
-				"no such ref, tag or commit", false);
+	} else {
+		rc = git_revparse_single(&obj, g->repo, ref);
+		if (rc == GIT_ENOTFOUND || rc == GIT_EINVALIDSPEC ||
+		    rc == GIT_EAMBIGUOUS)
+			return git_fail(KB_ENOTFOUND, g, ref, NULL,
+					"no such ref, tag or commit", false);
+		if (rc < 0)
+			return git_fail(KB_ERROR, g, ref, NULL,
+					"cannot resolve", true);
 	}
-	if (rc < 0)
-		return git_fail(KB_ERROR, g, ref, NULL, "cannot resolve",
-				true);
 	if (git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) == 0) {
 		*commit = *git_object_id(peeled);
 		git_object_free(peeled);
@@ -690,7 +697,8 @@ int gitrepo_releases(gitrepo_release **out, size_t *n, gitrepo *g,
 		return error;
 	}
 	dedupe(&rs);
-	qsort(rs.v, rs.n, sizeof(*rs.v), cmp_release);
+	if (rs.n)
+		qsort(rs.v, rs.n, sizeof(*rs.v), cmp_release);
 	*out = rs.v;
 	*n = rs.n;
 	return 0;

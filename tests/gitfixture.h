@@ -11,7 +11,7 @@ struct gitfixture {
 			    (enterprise + pre-attack), ATT&CK-v9.0
 			    (annotated), ATT&CK-v10.0 (HEAD); bundle files
 			    and one file per object */
-	char *bare;      /* a bare clone of cti */
+	char *bare;      /* a bare repository holding cti's objects and refs */
 	char *stixdata;  /* attack-stix-data layout: one commit holding
 			    enterprise-attack-9.0.json, -10.0.json,
 			    enterprise-attack.json and ics-attack-18.1.json */

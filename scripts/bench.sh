@@ -1,0 +1,89 @@
+#!/bin/sh
+# scripts/bench.sh BUILD: measure the performance targets of
+# docs/benchmarks.md (make bench). Each feature measures in a function of
+# its own, called at the end; the figures go to stdout.
+# The enterprise 17.1 bundle is read from $ATTACKKB_SHARED/data/attack
+# (default ../shared, beside the clone); a function that needs it says so
+# and skips when it is not there.
+set -eu
+B=${1:-build}
+BIN=$(cd "$B" && pwd)/attackkb
+SHARED=${ATTACKKB_SHARED:-../shared}
+TMP=$(mktemp -d /tmp/attackkb-bench-XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+
+# Mean seconds of a hyperfine run exported to $1.
+mean() {
+	jq -r '.results[0].mean' "$1"
+}
+
+ratio() {
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'
+}
+
+size_of() {
+	stat -c %s "$1"
+}
+
+# --- git, history and diff (issue 5) --------------------------------------
+# Per-object git ingest vs the bundle file; a second release into a store
+# vs the first; diff of two stored enterprise releases; history of one
+# object; store size with two releases vs one.
+bench_gitdiff() {
+	e17="$SHARED/data/attack/enterprise-attack-17.1.json"
+	e18="$SHARED/data/attack/enterprise-attack-18.1.json"
+	[ -f "$e18" ] || e18=data/attack/enterprise-attack-18.1.json.gz
+	if [ ! -f "$e17" ]; then
+		echo "gitdiff: $e17 is missing; skipped"
+		return 0
+	fi
+	if [ "${e18%.gz}" != "$e18" ]; then
+		gunzip -c "$e18" > "$TMP/enterprise-attack-18.1.json"
+		e18="$TMP/enterprise-attack-18.1.json"
+	fi
+	echo "gitdiff: building a mitre/cti-shaped repository of 17.1 and 18.1"
+	python3 scripts/make-cti-repo.py "$TMP/cti" "$e17" "$e18"
+	h="hyperfine --style basic --runs 5 --warmup 1"
+
+	$h --prepare "rm -f $TMP/b.db*" --export-json "$TMP/bundle.json" \
+		"$BIN -q --db $TMP/b.db ingest $e17"
+	$h --prepare "rm -f $TMP/g.db*" --export-json "$TMP/objects.json" \
+		"$BIN -q --db $TMP/g.db ingest --git $TMP/cti --ref ATT\\&CK-v17.1 --per-object"
+	$h --prepare "rm -f $TMP/g.db*" --export-json "$TMP/gitbundle.json" \
+		"$BIN -q --db $TMP/g.db ingest --git $TMP/cti --ref ATT\\&CK-v17.1"
+	# A second release: 18.1 into a store holding 17.1 (a fresh copy of
+	# b.db each run) against 17.1 into an empty store.
+	$h --prepare "rm -f $TMP/s.db*; cp $TMP/b.db $TMP/s.db" \
+		--export-json "$TMP/second.json" \
+		"$BIN -q --db $TMP/s.db ingest $e18"
+	$h --prepare "rm -f $TMP/one.db*" --export-json "$TMP/first18.json" \
+		"$BIN -q --db $TMP/one.db ingest $e18"
+	hyperfine --style basic --warmup 2 --runs 10 \
+		--export-json "$TMP/diff.json" \
+		"$BIN --db $TMP/s.db diff 17.1 18.1 > /dev/null"
+	hyperfine --style basic -N --warmup 5 --runs 50 \
+		--export-json "$TMP/history.json" \
+		"$BIN --db $TMP/s.db history T1066"
+
+	bundle=$(mean "$TMP/bundle.json")
+	objects=$(mean "$TMP/objects.json")
+	gitbundle=$(mean "$TMP/gitbundle.json")
+	second=$(mean "$TMP/second.json")
+	first18=$(mean "$TMP/first18.json")
+	one=$(size_of "$TMP/one.db")
+	two=$(size_of "$TMP/s.db")
+	echo
+	echo "gitdiff results (mean seconds)"
+	echo "  ingest 17.1 bundle file:               $bundle"
+	echo "  ingest 17.1 git per-object tree:       $objects ($(ratio "$objects" "$bundle")x the bundle file; target <= 1.5)"
+	echo "  ingest 17.1 git bundle blob:           $gitbundle ($(ratio "$gitbundle" "$bundle")x)"
+	echo "  ingest 18.1 into a store with 17.1:    $second ($(ratio "$second" "$bundle")x the first release; target <= 1.2)"
+	echo "  ingest 18.1 into an empty store:       $first18 (second/first of the same bundle: $(ratio "$second" "$first18")x)"
+	echo "  diff 17.1 18.1 (stored):               $(mean "$TMP/diff.json") (target <= 1)"
+	echo "  history T1066:                         $(mean "$TMP/history.json") (target <= 0.010)"
+	echo "  store, 18.1 alone:                     $one bytes"
+	echo "  store, 17.1 + 18.1:                    $two bytes ($(ratio "$two" "$one")x)"
+	echo "  ten releases, growing as 17.1 -> 18.1: $((one + 9 * (two - one))) bytes ($(ratio $((one + 9 * (two - one))) "$one")x; target <= 3)"
+}
+
+bench_gitdiff
