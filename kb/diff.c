@@ -702,13 +702,13 @@ static bool technique_changes(struct kb_diff_pool *p, const struct snap *os,
 			const struct obj *x = find(os, ao[i]);
 			const struct obj *y = find(ns, an[j]);
 
+			/* (the lists are sorted: a repeat follows its first) */
 			if (x && y && !identical(os, x, ns, y) &&
 			    (!same_time(x->modified, y->modified) ||
 			     !same_str(x->version, y->version) ||
 			     description_changed(x->description,
 						 y->description)) &&
-			    (!changed.n ||
-			     strcmp(changed.v[changed.n - 1], label(p, y))))
+			    (!i || strcmp(ao[i], ao[i - 1]) != 0))
 				list_add(&changed, label(p, y));
 			i++;
 			j++;

@@ -12,9 +12,31 @@ SHARED=${ATTACKKB_SHARED:-../shared}
 TMP=$(mktemp -d /tmp/attackkb-bench-XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 
-# Mean seconds of a hyperfine run exported to $1.
+# Mean seconds of a hyperfine run exported to $1; the fastest run; the
+# mean CPU seconds (user + system). On a shared machine the fastest run
+# and the CPU time are the steadier figures.
 mean() {
 	jq -r '.results[0].mean' "$1"
+}
+
+fastest() {
+	jq -r '.results[0].min' "$1"
+}
+
+cpu() {
+	jq -r '.results[0].user + .results[0].system' "$1"
+}
+
+# "NAME: mean, fastest, cpu" of run $2, and its ratios to run $3 if given.
+report() {
+	printf '  %-38s mean %.3f  fastest %.3f  cpu %.3f' "$1" \
+		"$(mean "$2")" "$(fastest "$2")" "$(cpu "$2")"
+	if [ $# -ge 3 ]; then
+		printf '  (x%s fastest, x%s cpu)' \
+			"$(ratio "$(fastest "$2")" "$(fastest "$3")")" \
+			"$(ratio "$(cpu "$2")" "$(cpu "$3")")"
+	fi
+	echo
 }
 
 ratio() {
@@ -43,7 +65,7 @@ bench_gitdiff() {
 	fi
 	echo "gitdiff: building a mitre/cti-shaped repository of 17.1 and 18.1"
 	python3 scripts/make-cti-repo.py "$TMP/cti" "$e17" "$e18"
-	h="hyperfine --style basic --runs 5 --warmup 1"
+	h="hyperfine --style basic --runs 7 --warmup 1"
 
 	$h --prepare "rm -f $TMP/b.db*" --export-json "$TMP/bundle.json" \
 		"$BIN -q --db $TMP/b.db ingest $e17"
@@ -65,22 +87,20 @@ bench_gitdiff() {
 		--export-json "$TMP/history.json" \
 		"$BIN --db $TMP/s.db history T1066"
 
-	bundle=$(mean "$TMP/bundle.json")
-	objects=$(mean "$TMP/objects.json")
-	gitbundle=$(mean "$TMP/gitbundle.json")
-	second=$(mean "$TMP/second.json")
-	first18=$(mean "$TMP/first18.json")
 	one=$(size_of "$TMP/one.db")
 	two=$(size_of "$TMP/s.db")
 	echo
-	echo "gitdiff results (mean seconds)"
-	echo "  ingest 17.1 bundle file:               $bundle"
-	echo "  ingest 17.1 git per-object tree:       $objects ($(ratio "$objects" "$bundle")x the bundle file; target <= 1.5)"
-	echo "  ingest 17.1 git bundle blob:           $gitbundle ($(ratio "$gitbundle" "$bundle")x)"
-	echo "  ingest 18.1 into a store with 17.1:    $second ($(ratio "$second" "$bundle")x the first release; target <= 1.2)"
-	echo "  ingest 18.1 into an empty store:       $first18 (second/first of the same bundle: $(ratio "$second" "$first18")x)"
-	echo "  diff 17.1 18.1 (stored):               $(mean "$TMP/diff.json") (target <= 1)"
-	echo "  history T1066:                         $(mean "$TMP/history.json") (target <= 0.010)"
+	echo "gitdiff results (seconds)"
+	report "ingest 17.1 bundle file" "$TMP/bundle.json"
+	report "ingest 17.1 git per-object (<= 1.5x)" "$TMP/objects.json" \
+		"$TMP/bundle.json"
+	report "ingest 17.1 git bundle blob" "$TMP/gitbundle.json" \
+		"$TMP/bundle.json"
+	report "18.1 into a store with 17.1 (<= 1.2x)" "$TMP/second.json" \
+		"$TMP/bundle.json"
+	report "18.1 into an empty store" "$TMP/first18.json"
+	report "diff 17.1 18.1, stored (<= 1 s)" "$TMP/diff.json"
+	report "history T1066 (<= 0.010 s)" "$TMP/history.json"
 	echo "  store, 18.1 alone:                     $one bytes"
 	echo "  store, 17.1 + 18.1:                    $two bytes ($(ratio "$two" "$one")x)"
 	echo "  ten releases, growing as 17.1 -> 18.1: $((one + 9 * (two - one))) bytes ($(ratio $((one + 9 * (two - one))) "$one")x; target <= 3)"
