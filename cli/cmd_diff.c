@@ -199,10 +199,12 @@ static int cmd_diff_run(struct kb_ctx *ctx, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "D:f:l:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'D':
-			if (!(domains[ndomains++] = gitrepo_domain_name(optarg))) {
+			domains[ndomains] = gitrepo_domain_name(optarg);
+			if (!domains[ndomains++]) {
 				rc = cli_usage(&cmd_diff,
-					       "unknown domain '%s' (enterprise, "
-					       "mobile, ics or pre)",
+					       "unknown domain '%s' "
+					       "(enterprise, mobile, ics or "
+					       "pre)",
 					       optarg);
 				goto done;
 			}
@@ -257,25 +259,28 @@ const struct kb_command cmd_diff = {
 	.name = "diff",
 	.usage = "[--domain D]... [--format md|json] [--layer FILE] OLD NEW",
 	.summary = "Show what changed between two ATT&CK releases",
-	.help = "OLD and NEW are each a stored release (17.1: every domain the\n"
-		"store holds at that release), a bundle file, or REPO@REF (a git\n"
-		"repository at a tag, branch or commit, or at a release number:\n"
-		"cti@ATT&CK-v17.1, attack-stix-data@17.1). Files and repositories\n"
-		"are read into a temporary store; the store is only read.\n\n"
+	.help = "OLD and NEW are each a stored release (17.1: every domain\n"
+		"the store holds at that release), a bundle file, or REPO@REF\n"
+		"(a git repository at a tag, branch or commit, or at a\n"
+		"release number: cti@ATT&CK-v17.1, attack-stix-data@17.1).\n"
+		"Files and repositories are read into a temporary store; the\n"
+		"store is only read.\n\n"
 		"Per domain and object type, MITRE's changelog sections:\n"
 		"additions, major, minor and other version changes, patches\n"
 		"(changed, same version), revocations (with the final\n"
 		"successor), deprecations, deletions; decided as\n"
 		"mitreattack-python's diff_stix decides them. Then per\n"
-		"technique: tactics gained and lost, mitigations and procedure\n"
-		"examples added and removed, sub-technique moves and ID changes,\n"
-		"detections and analytics added, removed or changed, renames,\n"
-		"and the description as a word diff ([-old-]{+new+}).\n\n"
+		"technique: tactics gained and lost, mitigations and\n"
+		"procedure examples added and removed, sub-technique moves\n"
+		"and ID changes, detections and analytics added, removed or\n"
+		"changed, renames, and the description as a word diff\n"
+		"([-old-]{+new+}).\n\n"
 		"  --domain D        only this domain (repeatable)\n"
 		"  --format md|json  Markdown (default) or JSON\n"
-		"  --layer FILE      also write an ATT&CK Navigator layer (4.5)\n"
-		"                    colouring the changed techniques; with\n"
-		"                    several domains, FILE-DOMAIN.json each\n",
+		"  --layer FILE      also write an ATT&CK Navigator layer\n"
+		"                    (4.5) colouring the changed techniques;\n"
+		"                    with several domains, FILE-DOMAIN.json\n"
+		"                    each\n",
 	.flags = 0, /* the store is opened only for stored releases */
 	.run = cmd_diff_run,
 };

@@ -177,7 +177,8 @@ static int cmd_ingest_run(struct kb_ctx *ctx, int argc, char **argv)
 	}
 	if (ga.repo) {
 		if (optind < argc)
-			rc = cli_usage(&cmd_ingest, "--git takes no FILE ('%s')",
+			rc = cli_usage(&cmd_ingest,
+				       "--git takes no FILE ('%s')",
 				       argv[optind]);
 		else
 			rc = ingest_git(ctx, &ga, &so);
@@ -252,23 +253,26 @@ const struct kb_command cmd_ingest = {
 		"  --strict        fail if validation finds anything\n"
 		"  --threads N     parser threads (default: one per core)\n\n"
 		"With --git, releases are read straight from a clone of\n"
-		"mitre/cti or attack-stix-data (bare or not; nothing is checked\n"
-		"out), all in one transaction:\n\n"
+		"mitre/cti or attack-stix-data (bare or not; nothing is\n"
+		"checked out), all in one transaction:\n\n"
 		"  --git REPO      the repository's folder\n"
-		"  --ref REF       a tag, branch or commit (repeatable; default\n"
-		"                  HEAD); at each, the newest release of each\n"
-		"                  domain\n"
-		"  --all-releases  every release the repository holds: each\n"
-		"                  ATT&CK-vX.Y tag and each DOMAIN-X.Y.json file,\n"
-		"                  oldest first\n"
+		"  --ref REF       a tag, branch or commit (repeatable;\n"
+		"                  default HEAD); at each, the newest\n"
+		"                  release of each domain\n"
+		"  --all-releases  every release the repository holds:\n"
+		"                  each ATT&CK-vX.Y tag and each\n"
+		"                  DOMAIN-X.Y.json file, oldest first\n"
 		"  --domain D      only this domain (repeatable)\n"
-		"  --release X.Y   only this release (found at HEAD or its tag);\n"
-		"                  names the release when nothing else tells\n"
-		"  --per-object    read mitre/cti's one-file-per-object folders\n"
-		"                  even where the bundle file is there too\n\n"
+		"  --release X.Y   only this release (found at HEAD or its\n"
+		"                  tag); names the release when nothing\n"
+		"                  else tells\n"
+		"  --per-object    read mitre/cti's one-file-per-object\n"
+		"                  folders even where the bundle file is\n"
+		"                  there too\n\n"
 		"The release number comes from the file name, the tag\n"
-		"(ATT&CK-v18.1), or the bundle's x-mitre-collection. See the\n"
-		"releases a repository holds with attackkb releases --git REPO.\n",
+		"(ATT&CK-v18.1), or the bundle's x-mitre-collection. See\n"
+		"the releases a repository holds with attackkb releases\n"
+		"--git REPO.\n",
 	.flags = CMD_WRITES_STORE,
 	.run = cmd_ingest_run,
 };

@@ -125,8 +125,8 @@ const struct kb_command cmd_releases = {
 		"With --git REPO, the releases a clone of mitre/cti or\n"
 		"attack-stix-data holds (every ATT&CK-vX.Y tag and every\n"
 		"DOMAIN-X.Y.json file; with --ref, those at the refs given),\n"
-		"oldest first, without ingesting: domain, version, the ref and\n"
-		"path they are read from, the layout (bundle: one file;\n"
+		"oldest first, without ingesting: domain, version, the ref\n"
+		"and path they are read from, the layout (bundle: one file;\n"
 		"objects: one file per object) and the commit.\n",
 	.flags = 0, /* --git needs no store; the listing opens it itself */
 	.query = "releases",

@@ -221,8 +221,9 @@ void diffout_md(FILE *out, const kb_diff *diff)
 	for (size_t i = 0; i < diff->ndomains; i++) {
 		const kb_diff_domain *d = &diff->domains[i];
 
-		fprintf(out, "# %s ATT&CK %s → %s\n\n", domain_title(d->domain),
-			d->old_version, d->new_version);
+		fprintf(out, "# %s ATT&CK %s → %s\n\n",
+			domain_title(d->domain), d->old_version,
+			d->new_version);
 		fputs("| type |", out);
 		for (int c = 0; c < KB_DIFF_NCATS; c++)
 			fprintf(out, " %s |", cat_short[c]);
@@ -294,7 +295,8 @@ static json_t *json_technique(const kb_diff_technique *t)
 			    t->cat >= 0 ? json_string(kb_diff_cat_keys[t->cat])
 					: json_null());
 	if (t->old_name)
-		json_object_set_new(o, "renamed_from", json_string(t->old_name));
+		json_object_set_new(o, "renamed_from",
+				    json_string(t->old_name));
 	if (t->old_id)
 		json_object_set_new(o, "old_id", json_string(t->old_id));
 	if (t->moved)
@@ -362,14 +364,16 @@ void diffout_json(FILE *out, const kb_diff *diff)
 			json_t *counts = json_object(), *lists = json_object();
 
 			for (int c = 0; c < KB_DIFF_NCATS; c++) {
+				const kb_diff_item *v = d->items[t][c];
+				size_t n = d->nitems[t][c];
 				json_t *arr = json_array();
 
 				json_object_set_new(
 					counts, kb_diff_cat_keys[c],
-					json_integer((json_int_t)d->nitems[t][c]));
-				for (size_t k = 0; k < d->nitems[t][c]; k++)
-					json_array_append_new(
-						arr, json_item(&d->items[t][c][k]));
+					json_integer((json_int_t)n));
+				for (size_t k = 0; k < n; k++)
+					json_array_append_new(arr,
+							      json_item(&v[k]));
 				json_object_set_new(lists, kb_diff_cat_keys[c],
 						    arr);
 			}
@@ -378,9 +382,11 @@ void diffout_json(FILE *out, const kb_diff *diff)
 			json_object_set_new(changes, kb_diff_type_keys[t],
 					    lists);
 		}
-		for (size_t k = 0; k < d->ntechniques; k++)
-			json_array_append_new(techs,
-					      json_technique(&d->techniques[k]));
+		for (size_t k = 0; k < d->ntechniques; k++) {
+			const kb_diff_technique *t = &d->techniques[k];
+
+			json_array_append_new(techs, json_technique(t));
+		}
 		json_object_set_new(dom, "summary", summary);
 		json_object_set_new(dom, "changes", changes);
 		json_object_set_new(dom, "techniques", techs);
@@ -413,7 +419,8 @@ char *diffout_layer_json(const kb_diff_domain *d)
 		if (c == KB_DIFF_REVOCATIONS || c == KB_DIFF_DEPRECATIONS)
 			continue;
 		for (size_t k = 0; k < d->nitems[KB_DIFF_TECHNIQUES][c]; k++) {
-			const kb_diff_item *it = &d->items[KB_DIFF_TECHNIQUES][c][k];
+			const kb_diff_item *it =
+				&d->items[KB_DIFF_TECHNIQUES][c][k];
 
 			if (it->attack_id)
 				layer_technique(techs, it->attack_id,

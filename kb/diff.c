@@ -610,7 +610,8 @@ static const char *phase_label(struct kb_diff_pool *p, const struct snap *s,
 	const struct obj *t =
 		at(s, (size_t)(uintptr_t)strmap_get(s->tactic, phase));
 
-	return t && t->name ? t->name : pool_str(p, (const unsigned char *)phase);
+	return t && t->name ? t->name
+			    : pool_str(p, (const unsigned char *)phase);
 }
 
 static void tactic_changes(struct kb_diff_pool *p, const struct snap *os,

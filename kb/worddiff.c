@@ -120,7 +120,8 @@ void worddiff(worddiff_seg **out, size_t *n, const char *a, const char *b)
 				emit(&o, '=', &wb[head + j]);
 				i++;
 				j++;
-			} else if (L[(i + 1) * cols + j] >= L[i * cols + j + 1]) {
+			} else if (L[(i + 1) * cols + j] >=
+				   L[i * cols + j + 1]) {
 				emit(&o, '-', &wa[head + i++]);
 			} else {
 				emit(&o, '+', &wb[head + j++]);

@@ -275,8 +275,8 @@ static int resolve(gitrepo *g, const char *ref, git_oid *commit,
 				       GIT_OBJECT_ANY);
 		git_reference_free(res);
 		if (rc < 0) {
-			snprintf(what, sizeof(what), "its commit %.12s is missing",
-				 hex);
+			snprintf(what, sizeof(what),
+				 "its commit %.12s is missing", hex);
 			return git_fail(KB_ERROR, g, ref, NULL, what, false);
 		}
 	} else {
@@ -505,8 +505,8 @@ static int scan_domain(gitrepo *g, const char *ref, const git_oid *commit,
 	if (objects && (q->per_object || !bundle_file)) {
 		snprintf(path, sizeof(path), "%s/", domain);
 		snprintf(version, sizeof(version), "%s", tagver ? tagver : "");
-		if (!version[0] &&
-		    (error = peek_version(g, ref, path, NULL, dir, version)) < 0)
+		if (!version[0] && (error = peek_version(g, ref, path, NULL,
+							 dir, version)) < 0)
 			return error;
 		if (q->version && strcmp(q->version, version) != 0 &&
 		    version[0])
@@ -735,7 +735,8 @@ static void gather_object(struct gather *ga, const char *spec_version,
 
 	if (!ga->sb.len) {
 		strbuf_printf(&ga->sb,
-			      "{\"type\": \"bundle\", \"id\": \"bundle--git-%s\"",
+			      "{\"type\": \"bundle\", "
+			      "\"id\": \"bundle--git-%s\"",
 			      ga->tree);
 		if (spec_version)
 			strbuf_printf(&ga->sb, ", \"spec_version\": \"%s\"",
@@ -757,8 +758,8 @@ static void gather_object(struct gather *ga, const char *spec_version,
 	p->col = col;
 	p->path = xstrdup(path);
 	strbuf_put(&ga->sb, text, len);
-	for (const char *c = text; (c = memchr(c, '\n', len - (size_t)(c - text)));
-	     c++)
+	for (const char *c = text;
+	     (c = memchr(c, '\n', len - (size_t)(c - text))); c++)
 		ga->line++;
 }
 
@@ -837,13 +838,14 @@ static int gather_tree(struct gather *ga, gitrepo *g,
 		}
 		for (size_t j = 0; j < git_tree_entrycount(sub) && !error;
 		     j++) {
-			const git_tree_entry *f = git_tree_entry_byindex(sub, j);
+			const git_tree_entry *f =
+				git_tree_entry_byindex(sub, j);
 			const char *name = git_tree_entry_name(f);
 			size_t n = strlen(name);
 			char fpath[768];
 
-			if (git_tree_entry_type(f) != GIT_OBJECT_BLOB || n < 5 ||
-			    strcmp(name + n - 5, ".json") != 0)
+			if (git_tree_entry_type(f) != GIT_OBJECT_BLOB ||
+			    n < 5 || strcmp(name + n - 5, ".json") != 0)
 				continue;
 			snprintf(fpath, sizeof(fpath), "%s/%s", path, name);
 			error = gather_file(ga, g, r->ref, fpath,

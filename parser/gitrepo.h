@@ -2,9 +2,9 @@
  * object database with libgit2 (no checkout; bare clones work). Two
  * layouts are recognised under each domain folder (enterprise-attack/,
  * mobile-attack/, ics-attack/, pre-attack/):
- *   mitre/cti          DOMAIN/DOMAIN.json (the bundle) and DOMAIN/TYPE/NAME.json
- *                      (one file per object), one tag per release
- *                      (ATT&CK-v18.1);
+ *   mitre/cti          DOMAIN/DOMAIN.json (the bundle) and
+ *                      DOMAIN/TYPE/NAME.json (one file per object), one
+ *                      tag per release (ATT&CK-v18.1);
  *   attack-stix-data   DOMAIN/DOMAIN-18.1.json, every release at one commit.
  * The release number comes from the file name, else the tag (the one given,
  * or one pointing at the commit), else the bundle's x-mitre-collection. */
