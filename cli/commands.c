@@ -6,7 +6,9 @@
 #include <string.h>
 
 extern const struct kb_command cmd_check;
+extern const struct kb_command cmd_diff;
 extern const struct kb_command cmd_help;
+extern const struct kb_command cmd_history;
 extern const struct kb_command cmd_ingest;
 extern const struct kb_command cmd_query;
 extern const struct kb_command cmd_releases;
@@ -18,7 +20,9 @@ extern const struct kb_command cmd_vault_check;
 
 const struct kb_command *const kb_commands[] = {
 	&cmd_check,
+	&cmd_diff,
 	&cmd_help,
+	&cmd_history,
 	&cmd_ingest,
 	&cmd_query,
 	&cmd_releases,

@@ -613,6 +613,9 @@ static int resolve_release(const char *name, const stix_opts *opts,
 	else if (b->id && strncmp(b->id, "bundle--attck-v", 15) == 0)
 		snprintf(res->version, sizeof(res->version), "%s",
 			 b->id + 15);
+	else if (opts->fallback_release)
+		snprintf(res->version, sizeof(res->version), "%s",
+			 opts->fallback_release);
 	else
 		return kb_error_set(KB_EPARSE,
 				    "%s: cannot tell which ATT&CK release "
@@ -718,6 +721,36 @@ done:
 	free(known);
 	bundle_free(&b);
 	return error;
+}
+
+/* The version a bundle's x-mitre-collection states (for git releases whose
+ * tag and file name tell nothing). */
+void stix_collection_version(const char *buf, size_t len, char *version)
+{
+	bundle b;
+
+	version[0] = '\0';
+	if (bundle_split(&b, "", buf, len) == 0) {
+		for (size_t i = 0; i < b.nobjs && !version[0]; i++) {
+			const char *o = buf + b.objs[i].off;
+			json_t *root;
+			const char *type, *v;
+
+			if (!memmem(o, b.objs[i].len, "\"x-mitre-collection\"",
+				    20))
+				continue;
+			root = json_loadb(o, b.objs[i].len, 0, NULL);
+			type = json_string_value(json_object_get(root, "type"));
+			v = json_string_value(
+				json_object_get(root, "x_mitre_version"));
+			if (type && strcmp(type, "x-mitre-collection") == 0 &&
+			    v && strlen(v) < 16)
+				snprintf(version, 16, "%s", v);
+			json_decref(root);
+		}
+	}
+	kb_error_clear();
+	bundle_free(&b);
 }
 
 int stix_ingest_file(kb_store *store, const char *path,

@@ -15,6 +15,10 @@ typedef struct stix_opts {
 	/* Called now and then from the ingesting thread; may be NULL. */
 	void (*progress)(void *ud, size_t done, size_t total);
 	void *progress_ud;
+	/* The ATT&CK version when nothing else tells it (neither release,
+	 * nor the bundle, nor the file name), instead of failing; NULL to
+	 * fail. */
+	const char *fallback_release;
 } stix_opts;
 
 #define STIX_OPTS_INIT {NULL, NULL, false, 0, NULL, NULL}
@@ -43,5 +47,10 @@ int stix_ingest_file(kb_store *store, const char *path,
  * for the domain and version fallbacks. buf must be NUL-terminated. */
 int stix_ingest_buffer(kb_store *store, const char *name, const char *buf,
 		       size_t len, const stix_opts *opts, stix_result *res);
+
+/* The x_mitre_version of the first x-mitre-collection object of the bundle
+ * in buf (len bytes, NUL-terminated) into version (16 bytes); "" when there
+ * is none or the bundle does not parse. */
+void stix_collection_version(const char *buf, size_t len, char *version);
 
 #endif

@@ -1,13 +1,56 @@
 #!/bin/sh
-# make bench: measure the performance targets of docs/benchmarks.md, each
-# side by side in one hyperfine run. Usage: scripts/bench.sh [BUILD_DIR]
-# Results (Markdown tables) go to BUILD_DIR/bench/.
+# scripts/bench.sh BUILD: measure the performance targets of
+# docs/benchmarks.md (make bench), each side by side in one hyperfine run.
+# Each feature measures in a function of its own; BENCH="ingest queries"
+# picks some (default: all). Tables go to BUILD/bench/, figures to stdout.
+# The enterprise 17.1 bundle is read from $ATTACKKB_SHARED/data/attack
+# (default ../shared, beside the clone); a function that needs it says so
+# and skips when it is not there.
 set -eu
 B=${1:-build}
+BIN=$(cd "$B" && pwd)/attackkb
+SHARED=${ATTACKKB_SHARED:-../shared}
+AKB=$BIN
 OUT=$B/bench
-AKB=$B/attackkb
 DATA=data/attack
 mkdir -p "$OUT"
+TMP=$(mktemp -d /tmp/attackkb-bench-XXXXXX)
+trap 'rm -rf "$TMP"' EXIT
+
+# Mean seconds of a hyperfine run exported to $1; the fastest run; the
+# mean CPU seconds (user + system). On a shared machine the fastest run
+# and the CPU time are the steadier figures.
+mean() {
+	jq -r '.results[0].mean' "$1"
+}
+
+fastest() {
+	jq -r '.results[0].min' "$1"
+}
+
+cpu() {
+	jq -r '.results[0].user + .results[0].system' "$1"
+}
+
+# "NAME: mean, fastest, cpu" of run $2, and its ratios to run $3 if given.
+report() {
+	printf '  %-38s mean %.3f  fastest %.3f  cpu %.3f' "$1" \
+		"$(mean "$2")" "$(fastest "$2")" "$(cpu "$2")"
+	if [ $# -ge 3 ]; then
+		printf '  (x%s fastest, x%s cpu)' \
+			"$(ratio "$(fastest "$2")" "$(fastest "$3")")" \
+			"$(ratio "$(cpu "$2")" "$(cpu "$3")")"
+	fi
+	echo
+}
+
+ratio() {
+	awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'
+}
+
+size_of() {
+	stat -c %s "$1"
+}
 
 # A store with the three shipped domains, for the query benchmarks.
 store() {
@@ -66,7 +109,66 @@ bench_notes() {
 		"$AKB -q --db $OUT/notes.db ingest $OUT/vault"
 }
 
-for b in ${BENCH:-ingest queries notes}; do
+# --- git, history and diff (issue 5) --------------------------------------
+# Per-object git ingest vs the bundle file; a second release into a store
+# vs the first; diff of two stored enterprise releases; history of one
+# object; store size with two releases vs one.
+bench_gitdiff() {
+	e17="$SHARED/data/attack/enterprise-attack-17.1.json"
+	e18="$SHARED/data/attack/enterprise-attack-18.1.json"
+	[ -f "$e18" ] || e18=data/attack/enterprise-attack-18.1.json.gz
+	if [ ! -f "$e17" ]; then
+		echo "gitdiff: $e17 is missing; skipped"
+		return 0
+	fi
+	if [ "${e18%.gz}" != "$e18" ]; then
+		gunzip -c "$e18" > "$TMP/enterprise-attack-18.1.json"
+		e18="$TMP/enterprise-attack-18.1.json"
+	fi
+	echo "gitdiff: building a mitre/cti-shaped repository of 17.1 and 18.1"
+	python3 scripts/make-cti-repo.py "$TMP/cti" "$e17" "$e18"
+	h="hyperfine --style basic --runs 7 --warmup 1"
+
+	$h --prepare "rm -f $TMP/b.db*" --export-json "$TMP/bundle.json" \
+		"$BIN -q --db $TMP/b.db ingest $e17"
+	$h --prepare "rm -f $TMP/g.db*" --export-json "$TMP/objects.json" \
+		"$BIN -q --db $TMP/g.db ingest --git $TMP/cti --ref ATT\\&CK-v17.1 --per-object"
+	$h --prepare "rm -f $TMP/g.db*" --export-json "$TMP/gitbundle.json" \
+		"$BIN -q --db $TMP/g.db ingest --git $TMP/cti --ref ATT\\&CK-v17.1"
+	# A second release: 18.1 into a store holding 17.1 (a fresh copy of
+	# b.db each run) against 17.1 into an empty store.
+	$h --prepare "rm -f $TMP/s.db*; cp $TMP/b.db $TMP/s.db" \
+		--export-json "$TMP/second.json" \
+		"$BIN -q --db $TMP/s.db ingest $e18"
+	$h --prepare "rm -f $TMP/one.db*" --export-json "$TMP/first18.json" \
+		"$BIN -q --db $TMP/one.db ingest $e18"
+	hyperfine --style basic --warmup 2 --runs 10 \
+		--export-json "$TMP/diff.json" \
+		"$BIN --db $TMP/s.db diff 17.1 18.1 > /dev/null"
+	hyperfine --style basic -N --warmup 5 --runs 50 \
+		--export-json "$TMP/history.json" \
+		"$BIN --db $TMP/s.db history T1066"
+
+	one=$(size_of "$TMP/one.db")
+	two=$(size_of "$TMP/s.db")
+	echo
+	echo "gitdiff results (seconds)"
+	report "ingest 17.1 bundle file" "$TMP/bundle.json"
+	report "ingest 17.1 git per-object (<= 1.5x)" "$TMP/objects.json" \
+		"$TMP/bundle.json"
+	report "ingest 17.1 git bundle blob" "$TMP/gitbundle.json" \
+		"$TMP/bundle.json"
+	report "18.1 into a store with 17.1 (<= 1.2x)" "$TMP/second.json" \
+		"$TMP/bundle.json"
+	report "18.1 into an empty store" "$TMP/first18.json"
+	report "diff 17.1 18.1, stored (<= 1 s)" "$TMP/diff.json"
+	report "history T1066 (<= 0.010 s)" "$TMP/history.json"
+	echo "  store, 18.1 alone:                     $one bytes"
+	echo "  store, 17.1 + 18.1:                    $two bytes ($(ratio "$two" "$one")x)"
+	echo "  ten releases, growing as 17.1 -> 18.1: $((one + 9 * (two - one))) bytes ($(ratio $((one + 9 * (two - one))) "$one")x; target <= 3)"
+}
+
+for b in ${BENCH:-ingest queries notes gitdiff}; do
 	"bench_$b"
 done
-echo "results in $OUT/"
+echo "tables in $OUT/"

@@ -8,7 +8,7 @@ lighttpd sqlite3"
 for set in "$@"; do
 	case $set in
 	build) ;;
-	bench) pkgs="$pkgs hyperfine jq time" ;;
+	bench) pkgs="$pkgs hyperfine jq time git python3" ;;
 	web) pkgs="$pkgs chromium wrk libfcgi-dev spawn-fcgi curl" ;;
 	fuzz) pkgs="$pkgs clang libclang-rt-14-dev libfuzzer-14-dev" ;;
 	valgrind) pkgs="$pkgs valgrind" ;;

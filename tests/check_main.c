@@ -25,6 +25,8 @@ int main(void)
 		note_suite,
 		notedir_suite,
 		notestore_suite,
+		gitrepo_suite,
+		diff_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	int failed;

@@ -23,6 +23,8 @@ Suite *markdown_suite(void);
 Suite *note_suite(void);
 Suite *notedir_suite(void);
 Suite *notestore_suite(void);
+Suite *gitrepo_suite(void);
+Suite *diff_suite(void);
 
 /* Fixture path relative to tests/ (the runner's working folder). */
 #define FIXTURE(name) "fixtures/" name
