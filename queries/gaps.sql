@@ -1,0 +1,36 @@
+-- gaps DOMAIN ROLLUP
+-- Techniques and sub-techniques of a domain that no rule of the selected
+-- detection sets detects, ranked by how many groups, software and
+-- campaigns use them (users), each with its mitigations. ROLLUP 1 counts
+-- a technique as detected when one of its sub-techniques is.
+-- Example: attackkb query gaps enterprise 0
+WITH
+dom AS (SELECT domain FROM current_release
+        WHERE domain = lower(?1) OR domain = lower(?1) || '-attack'),
+-- det: the detections of the selected sets (in two arms, so that the
+-- `attack` arm only runs when that set is selected); via: see ROLLUP.
+det AS MATERIALIZED (
+  SELECT t.technique_id, t.domain, t.set_name, t.rule_id, t.title, t.via
+  FROM technique_detections t
+  WHERE t.set_name <> 'attack'
+    AND t.set_name IN (SELECT name FROM selected_sets)
+    AND (t.via IS NULL OR ?2 + 0)
+  UNION ALL
+  SELECT t.technique_id, t.domain, t.set_name, t.rule_id, t.title, t.via
+  FROM (SELECT 1 FROM selected_sets WHERE name = 'attack' LIMIT 1) g
+  CROSS JOIN technique_detections t
+  WHERE t.set_name = 'attack' AND (t.via IS NULL OR ?2 + 0)),
+detected AS MATERIALIZED (SELECT DISTINCT technique_id, domain FROM det)
+SELECT t.attack_id AS id, t.name, s.users, s.groups, s.software,
+       s.campaigns,
+       (SELECT group_concat(j.value || ' ' ||
+                          (SELECT o.name FROM mitigations o
+                           WHERE o.attack_id = j.value
+                             AND o.domain = s.domain), '; ')
+        FROM json_each(s.mitigation_ids) j) AS mitigations
+FROM techniques t
+JOIN technique_summary s ON s.technique_id = t.attack_id
+                        AND s.domain = t.domain
+LEFT JOIN detected d ON d.technique_id = t.attack_id AND d.domain = t.domain
+WHERE t.domain IN (SELECT domain FROM dom) AND d.technique_id IS NULL
+ORDER BY s.users DESC, s.groups DESC, t.attack_id;
