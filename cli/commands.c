@@ -6,8 +6,15 @@
 #include <string.h>
 
 extern const struct kb_command cmd_check;
+extern const struct kb_command cmd_coverage;
+extern const struct kb_command cmd_detected_not_mitigated;
+extern const struct kb_command cmd_feasible;
+extern const struct kb_command cmd_gaps;
+extern const struct kb_command cmd_group_exposure;
 extern const struct kb_command cmd_help;
 extern const struct kb_command cmd_ingest;
+extern const struct kb_command cmd_mitigated_not_detected;
+extern const struct kb_command cmd_mitigation_priorities;
 extern const struct kb_command cmd_query;
 extern const struct kb_command cmd_releases;
 extern const struct kb_command cmd_search;
@@ -17,8 +24,15 @@ extern const struct kb_command cmd_stats;
 
 const struct kb_command *const kb_commands[] = {
 	&cmd_check,
+	&cmd_coverage,
+	&cmd_detected_not_mitigated,
+	&cmd_feasible,
+	&cmd_gaps,
+	&cmd_group_exposure,
 	&cmd_help,
 	&cmd_ingest,
+	&cmd_mitigated_not_detected,
+	&cmd_mitigation_priorities,
 	&cmd_query,
 	&cmd_releases,
 	&cmd_search,

@@ -22,10 +22,10 @@
  * `uses` relationships, its live mitigations through `mitigates` ones, all
  * members of that release (as the uses and mitigates views see them). */
 static const char summary_sql[] =
-	"INSERT INTO release_technique (release_id, technique_id, groups, "
-	"software, campaigns, mitigations) "
+	"INSERT INTO release_technique (release_id, technique_id, name, "
+	"groups, software, campaigns, mitigations) "
 	"WITH m AS MATERIALIZED ("
-	" SELECT o.stix_id, o.kind, o.attack_id FROM member mm"
+	" SELECT o.stix_id, o.kind, o.attack_id, o.name FROM member mm"
 	" JOIN object o ON o.id = mm.object_id"
 	" WHERE mm.release_id = ?1 AND o.revoked = 0 AND o.deprecated = 0"
 	"  AND o.attack_id IS NOT NULL AND o.kind IN ('technique',"
@@ -44,7 +44,7 @@ static const char summary_sql[] =
 	" FROM rel WHERE kind = 'mitigation'"
 	" WINDOW w AS (PARTITION BY target_ref ORDER BY attack_id"
 	"  ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)) "
-	"SELECT ?1, t.attack_id,"
+	"SELECT ?1, t.attack_id, t.name,"
 	" (SELECT count(*) FROM rel u WHERE u.target_ref = t.stix_id"
 	"  AND u.kind = 'group'),"
 	" (SELECT count(*) FROM rel u WHERE u.target_ref = t.stix_id"
@@ -55,9 +55,40 @@ static const char summary_sql[] =
 	"  AND mit.r = 1), '[]') "
 	"FROM m t WHERE t.kind IN ('technique', 'subtechnique')";
 
+/* One release's analytics, per platform, with the techniques their
+ * strategies detect and the log sources they read (as the analytics,
+ * detects and analytic_log_sources views see them). */
+static const char analytic_sql[] =
+	"INSERT INTO release_analytic (release_id, analytic_id, platform, "
+	"technique_id, name, channel) "
+	"WITH m AS MATERIALIZED ("
+	" SELECT o.id, o.stix_id, o.kind, o.attack_id FROM member mm"
+	" JOIN object o ON o.id = mm.object_id"
+	" WHERE mm.release_id = ?1 AND o.revoked = 0 AND o.deprecated = 0"
+	"  AND o.attack_id IS NOT NULL AND o.kind IN ('technique',"
+	"  'subtechnique', 'detection_strategy', 'analytic')),"
+	" det AS MATERIALIZED ("
+	" SELECT DISTINCT r.source_ref, t.attack_id FROM object r"
+	" JOIN member rm ON rm.object_id = r.id AND rm.release_id = ?1"
+	" JOIN m t ON t.stix_id = r.target_ref"
+	"  AND t.kind IN ('technique', 'subtechnique')"
+	" WHERE r.rel_type = 'detects' AND r.revoked = 0"
+	"  AND r.deprecated = 0) "
+	"SELECT DISTINCT ?1, a.attack_id, pl.value, det.attack_id, ls.v2, ls.v3 "
+	"FROM m d "
+	"JOIN prop ar ON ar.object_id = d.id AND ar.field = "
+	" 'x_mitre_analytic_refs' "
+	"JOIN m a ON a.stix_id = ar.value AND a.kind = 'analytic' "
+	"JOIN det ON det.source_ref = d.stix_id "
+	"LEFT JOIN prop pl ON pl.object_id = a.id "
+	" AND pl.field = 'x_mitre_platforms' "
+	"LEFT JOIN prop ls ON ls.object_id = a.id "
+	" AND ls.field = 'x_mitre_log_source_references' "
+	"WHERE d.kind = 'detection_strategy'";
+
 int kb_coverage_refresh_summary(kb_store *store)
 {
-	sqlite3_stmt *list = NULL, *ins = NULL;
+	sqlite3_stmt *list = NULL, *ins = NULL, *an = NULL;
 	int rc, error = 0;
 
 	if (sqlite3_prepare_v2(store->db,
@@ -66,23 +97,29 @@ int kb_coverage_refresh_summary(kb_store *store)
 			       "WHERE t.release_id = r.id)",
 			       -1, &list, NULL) != SQLITE_OK ||
 	    sqlite3_prepare_v2(store->db, summary_sql, -1, &ins, NULL) !=
+		    SQLITE_OK ||
+	    sqlite3_prepare_v2(store->db, analytic_sql, -1, &an, NULL) !=
 		    SQLITE_OK) {
 		error = kb_store_db_error(store, "technique summary");
 		goto done;
 	}
 	while ((rc = sqlite3_step(list)) == SQLITE_ROW) {
 		sqlite3_bind_int64(ins, 1, sqlite3_column_int64(list, 0));
-		if (sqlite3_step(ins) != SQLITE_DONE) {
+		sqlite3_bind_int64(an, 1, sqlite3_column_int64(list, 0));
+		if (sqlite3_step(ins) != SQLITE_DONE ||
+		    sqlite3_step(an) != SQLITE_DONE) {
 			error = kb_store_db_error(store, "technique summary");
 			goto done;
 		}
 		sqlite3_reset(ins);
+		sqlite3_reset(an);
 	}
 	if (rc != SQLITE_DONE)
 		error = kb_store_db_error(store, "technique summary");
 done:
 	sqlite3_finalize(list);
 	sqlite3_finalize(ins);
+	sqlite3_finalize(an);
 	return error;
 }
 
@@ -123,6 +160,90 @@ int kb_coverage_matrix(kb_rows **out, kb_store *store, const char *domain,
 	args[0] = d;
 	args[1] = rollup ? "1" : "0";
 	return kb_rows_query(out, store, q->sql, args, 2);
+}
+
+int kb_coverage_layer_techniques(kb_rows **out, char **version,
+				 kb_store *store, const char *domain)
+{
+	const char *d = kb_coverage_domain(domain);
+	const char *args[1] = {d};
+	kb_rows *rows = NULL;
+	int error;
+
+	*out = NULL;
+	*version = NULL;
+	if (!d)
+		return kb_error_set(KB_EUSAGE,
+				    "'%s' is not an ATT&CK domain (enterprise, "
+				    "mobile, ics)",
+				    domain ? domain : "");
+	if ((error = kb_rows_query(&rows, store,
+				   "SELECT version FROM current_release "
+				   "WHERE domain = ?1",
+				   args, 1)) < 0)
+		return error;
+	if (rows->nrows && kb_rows_get(rows, 0, 0))
+		*version = xstrdup(kb_rows_get(rows, 0, 0));
+	kb_rows_free(rows);
+	error = kb_rows_query(out, store,
+			      "SELECT t.attack_id AS technique_id, "
+			      "x.shortname AS tactic, t.url "
+			      "FROM techniques t "
+			      "LEFT JOIN (SELECT technique_id, shortname "
+			      "FROM technique_tactics WHERE domain = ?1) x "
+			      "ON x.technique_id = t.attack_id "
+			      "WHERE t.domain = ?1 "
+			      "ORDER BY t.attack_id, x.shortname",
+			      args, 1);
+	if (error < 0) {
+		free(*version);
+		*version = NULL;
+	}
+	return error;
+}
+
+int kb_coverage_find_actor(char **id, char **name, kb_store *store,
+			   const char *s)
+{
+	const char *args[1] = {s};
+	kb_rows *rows;
+	int error;
+
+	*id = *name = NULL;
+	if ((error = kb_rows_query(
+		     &rows, store,
+		     "SELECT DISTINCT o.attack_id, o.name FROM attack_objects o "
+		     "WHERE o.type IN ('group', 'software', 'campaign') "
+		     "AND o.revoked = 0 AND o.deprecated = 0 "
+		     "AND (o.attack_id = upper(?1) OR o.name = ?1 COLLATE "
+		     "NOCASE OR o.attack_id IN (SELECT a.object_id FROM "
+		     "aliases a WHERE a.type IN ('group', 'software', "
+		     "'campaign') AND a.alias = ?1 COLLATE NOCASE)) "
+		     "ORDER BY 1",
+		     args, 1)) < 0)
+		return error;
+	if (rows->nrows == 0) {
+		error = kb_error_set(KB_ENOTFOUND,
+				     "no group, software or campaign '%s' "
+				     "(by ID, name or alias)",
+				     s);
+	} else if (rows->nrows > 1) {
+		strbuf sb = STRBUF_INIT;
+
+		for (size_t r = 0; r < rows->nrows; r++)
+			strbuf_printf(&sb, "%s%s %s", r ? ", " : "",
+				      kb_rows_get(rows, r, 0),
+				      kb_rows_get(rows, r, 1));
+		error = kb_error_set(KB_EUSAGE,
+				     "'%s' names %zu objects: %s; give the ID",
+				     s, rows->nrows, sb.ptr);
+		strbuf_free(&sb);
+	} else {
+		*id = xstrdup(kb_rows_get(rows, 0, 0));
+		*name = xstrdup(kb_rows_get(rows, 0, 1));
+	}
+	kb_rows_free(rows);
+	return error;
 }
 
 /* ---- log sources (feasible) --------------------------------------------- */
@@ -311,7 +432,7 @@ static int load_known(struct known **out, size_t *n, kb_store *store)
 	*n = 0;
 	if (sqlite3_prepare_v2(store->db,
 			       "SELECT DISTINCT name, channel FROM "
-			       "analytic_log_sources WHERE name IS NOT NULL "
+			       "analytic_techniques WHERE name IS NOT NULL "
 			       "ORDER BY name, channel",
 			       -1, &st, NULL) != SQLITE_OK)
 		return kb_store_db_error(store, "log sources");

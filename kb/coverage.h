@@ -13,7 +13,9 @@ typedef struct kb_rows kb_rows;
 
 /* Summarise, for every release not summarised yet, each live technique:
  * how many live groups, software and campaigns use it, and its live
- * mitigations (table release_technique, view technique_summary).
+ * mitigations (table release_technique, view technique_summary); and each
+ * live analytic with its techniques and log sources (release_analytic,
+ * analytic_techniques).
  * kb_ingest_commit() and kb_detset_commit() call it; it does nothing when
  * every release is summarised. Returns 0 or KB_EDB. */
 int kb_coverage_refresh_summary(kb_store *store);
@@ -33,11 +35,26 @@ const char *kb_coverage_domain(const char *s);
 int kb_coverage_matrix(kb_rows **out, kb_store *store, const char *domain,
 		       bool rollup);
 
+/* For a Navigator layer of domain: one row per technique of the domain
+ * and tactic (technique_id, tactic: the shortname, url), and the domain's
+ * selected ATT&CK version in *version (caller frees; NULL if the store
+ * has none). Caller frees *out with kb_rows_free(). Returns 0, KB_EUSAGE
+ * (unknown domain) or KB_EDB. */
+int kb_coverage_layer_techniques(kb_rows **out, char **version,
+				 kb_store *store, const char *domain);
+
+/* Find a group, software or campaign by ATT&CK ID, name or alias (any
+ * case) in the selected releases: *id gets its ID, *name its name
+ * (caller frees both). Returns 0, KB_ENOTFOUND, KB_EUSAGE (several match;
+ * the message lists them) or KB_EDB. */
+int kb_coverage_find_actor(char **id, char **name, kb_store *store,
+			   const char *s);
+
 /* Match a team's list of collected log sources (text of len bytes, named
  * source in messages): one per line, `NAME` or `NAME CHANNEL`, e.g.
  * "WinEventLog:Sysmon EventCode=10"; blank lines and lines starting with
  * '#' are ignored. NAME is matched against the names of the analytics' log
- * sources (analytic_log_sources) ignoring case and spacing; a line with a
+ * sources (analytic_techniques) ignoring case and spacing; a line with a
  * name only collects every channel of it; a CHANNEL matches a channel that
  * names the same items ignoring case, spacing and order, or, for lists of
  * event codes ("EventCode=3, 22"), one that shares an event code with it

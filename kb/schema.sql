@@ -182,9 +182,25 @@ CREATE INDEX detection_tag_value ON detection_tag (kind, value);
 CREATE TABLE release_technique (
   release_id   INTEGER NOT NULL REFERENCES release (id),
   technique_id TEXT NOT NULL,
+  name         TEXT,
   groups       INTEGER NOT NULL,
   software     INTEGER NOT NULL,
   campaigns    INTEGER NOT NULL,
   mitigations  TEXT NOT NULL,   -- JSON array of mitigation IDs, sorted
   PRIMARY KEY (release_id, technique_id)
 ) WITHOUT ROWID;
+
+-- Per release, each live analytic, per platform, with the live technique
+-- its detection strategy detects and each log source it reads (name and
+-- channel as x_mitre_log_source_references write them; NULL when it names
+-- none): what `attackkb feasible` matches a team's log sources against.
+-- Computed with release_technique.
+CREATE TABLE release_analytic (
+  release_id   INTEGER NOT NULL REFERENCES release (id),
+  analytic_id  TEXT NOT NULL,
+  platform     TEXT,
+  technique_id TEXT NOT NULL,
+  name         TEXT,
+  channel      TEXT
+);
+CREATE INDEX release_analytic_source ON release_analytic (release_id, name);

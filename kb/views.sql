@@ -302,17 +302,27 @@ JOIN prop p ON p.object_id = m.id AND p.field = 'tactic_refs'
 JOIN live t ON t.stix_id = p.value AND t.domain = m.domain
 WHERE m.kind = 'matrix';
 
--- Each live technique: how many live groups, software and campaigns use
--- it (as the uses view counts them), and its mitigations (as mitigates):
--- how many, and their IDs as a sorted JSON array (use json_each()).
--- Counted once per release, when it is ingested.
+-- Each live technique and sub-technique: its name, how many live groups,
+-- software and campaigns use it (as the uses view counts them), and its
+-- mitigations (as mitigates): how many, and their IDs as a sorted JSON
+-- array (use json_each()). Counted once per release, when it is ingested.
 CREATE VIEW technique_summary AS
-SELECT s.technique_id, r.domain, s.groups, s.software, s.campaigns,
+SELECT s.technique_id, s.name, r.domain, s.groups, s.software, s.campaigns,
        s.groups + s.software + s.campaigns AS users,
        json_array_length(s.mitigations) AS mitigations,
        s.mitigations AS mitigation_ids
 FROM release_technique s
 JOIN current_release r ON r.release_id = s.release_id;
+
+-- Each live analytic, per platform, with the technique its detection
+-- strategy detects and each log source it reads (the analytics, detects
+-- and analytic_log_sources views in one, kept per release when it is
+-- ingested).
+CREATE VIEW analytic_techniques AS
+SELECT a.analytic_id, a.platform, a.technique_id, a.name, a.channel,
+       r.domain
+FROM release_analytic a
+JOIN current_release r ON r.release_id = a.release_id;
 
 -- The log sources a team collects, as `attackkb feasible --log-sources
 -- FILE` matched them (name and channel as analytic_log_sources writes

@@ -39,10 +39,9 @@ hit AS MATERIALIZED (
                      AND UNBOUNDED FOLLOWING)) t
     ON t.technique_id = h.technique_id AND t.domain = h.domain
    AND t.r = 1)
-SELECT t.attack_id AS id, t.name, h.rules, h.titles
+SELECT s.technique_id AS id, s.name, h.rules, h.titles
 FROM hit h
-JOIN techniques t ON t.attack_id = h.technique_id AND t.domain = h.domain
 JOIN technique_summary s ON s.technique_id = h.technique_id
                         AND s.domain = h.domain
 WHERE h.domain IN (SELECT domain FROM dom) AND s.mitigations = 0
-ORDER BY t.attack_id;
+ORDER BY s.technique_id;

@@ -21,16 +21,15 @@ det AS MATERIALIZED (
   CROSS JOIN technique_detections t
   WHERE t.set_name = 'attack' AND (t.via IS NULL OR ?2 + 0)),
 detected AS MATERIALIZED (SELECT DISTINCT technique_id, domain FROM det)
-SELECT t.attack_id AS id, t.name, s.users, s.groups, s.software,
+SELECT s.technique_id AS id, s.name, s.users, s.groups, s.software,
        s.campaigns,
        (SELECT group_concat(j.value || ' ' ||
                           (SELECT o.name FROM mitigations o
                            WHERE o.attack_id = j.value
                              AND o.domain = s.domain), '; ')
         FROM json_each(s.mitigation_ids) j) AS mitigations
-FROM techniques t
-JOIN technique_summary s ON s.technique_id = t.attack_id
-                        AND s.domain = t.domain
-LEFT JOIN detected d ON d.technique_id = t.attack_id AND d.domain = t.domain
-WHERE t.domain IN (SELECT domain FROM dom) AND d.technique_id IS NULL
-ORDER BY s.users DESC, s.groups DESC, t.attack_id;
+FROM technique_summary s
+LEFT JOIN detected d ON d.technique_id = s.technique_id
+                    AND d.domain = s.domain
+WHERE s.domain IN (SELECT domain FROM dom) AND d.technique_id IS NULL
+ORDER BY s.users DESC, s.groups DESC, s.technique_id;

@@ -55,7 +55,7 @@ used AS MATERIALIZED (
   SELECT DISTINCT u.technique_id, u.domain FROM uses u
   WHERE ?3 <> '' AND u.source_id IN (SELECT attack_id FROM actor)
     AND u.domain IN (SELECT domain FROM dom))
-SELECT t.attack_id AS id, t.name,
+SELECT s.technique_id AS id, s.name,
        CASE WHEN h.technique_id IS NOT NULL AND s.mitigations
             THEN 'detected, mitigated'
             WHEN h.technique_id IS NOT NULL THEN 'detected'
@@ -65,9 +65,7 @@ SELECT t.attack_id AS id, t.name,
        (SELECT group_concat(j.value, ', ')
         FROM json_each(s.mitigation_ids) j) AS mitigations
 FROM used
-JOIN techniques t ON t.attack_id = used.technique_id
-                 AND t.domain = used.domain
-JOIN technique_summary s ON s.technique_id = t.attack_id
-                        AND s.domain = t.domain
-LEFT JOIN hit h ON h.technique_id = t.attack_id AND h.domain = t.domain
-ORDER BY h.technique_id IS NOT NULL, s.mitigations > 0, t.attack_id;
+JOIN technique_summary s ON s.technique_id = used.technique_id
+                        AND s.domain = used.domain
+LEFT JOIN hit h ON h.technique_id = s.technique_id AND h.domain = s.domain
+ORDER BY h.technique_id IS NOT NULL, s.mitigations > 0, s.technique_id;

@@ -36,10 +36,11 @@ used AS MATERIALIZED (
   WHERE ?3 <> '' AND u.source_id IN (SELECT attack_id FROM actor)
     AND u.domain IN (SELECT domain FROM dom)),
 undetected AS MATERIALIZED (
-  SELECT t.attack_id, t.name, t.domain FROM techniques t
-  LEFT JOIN detected d ON d.technique_id = t.attack_id
+  SELECT t.technique_id AS attack_id, t.name, t.domain
+  FROM technique_summary t
+  LEFT JOIN detected d ON d.technique_id = t.technique_id
                       AND d.domain = t.domain
-  LEFT JOIN used ON used.technique_id = t.attack_id
+  LEFT JOIN used ON used.technique_id = t.technique_id
                 AND used.domain = t.domain
   WHERE t.domain IN (SELECT domain FROM dom) AND d.technique_id IS NULL
     AND (?3 = '' OR used.technique_id IS NOT NULL)),
