@@ -372,6 +372,22 @@ done:
 	return rc;
 }
 
+/* Is a release of the domain stored (and selected)? */
+static bool domain_stored(struct kb_ctx *ctx, const char *domain)
+{
+	const char *args[1] = {domain};
+	kb_rows *rows;
+	bool found;
+
+	if (kb_rows_query(&rows, ctx->store,
+			  "SELECT 1 FROM current_release WHERE domain = ?1",
+			  args, 1) < 0)
+		return true; /* the query will say what is wrong */
+	found = rows->nrows > 0;
+	kb_rows_free(rows);
+	return found;
+}
+
 int covcmd_run(struct kb_ctx *ctx, struct covcmd *c, const char *query,
 	       const struct covlayer *layer)
 {
@@ -380,6 +396,12 @@ int covcmd_run(struct kb_ctx *ctx, struct covcmd *c, const char *query,
 	kb_rows *rows = NULL;
 	int rc;
 
+	if (!domain_stored(ctx, c->domain))
+		return cli_error(ctx->cmd->name,
+				 "%s: no %s release is stored%s (see attackkb "
+				 "releases)",
+				 kb_store_path(ctx->store), c->domain,
+				 ctx->release ? " at that version" : "");
 	if (kb_detection_select_sets(ctx->store, c->sets, c->nsets) < 0)
 		return cli_error(ctx->cmd->name, "%s", kb_error_last());
 	hint_no_sets(ctx, c);

@@ -11,6 +11,7 @@ int main(void)
 		stix_suite,
 		attack_suite,
 		detection_suite,
+		coverage_suite,
 		cgi_suite,
 		html_suite,
 		http_suite,

@@ -9,6 +9,7 @@ Suite *util_suite(void);
 Suite *stix_suite(void);
 Suite *attack_suite(void);
 Suite *detection_suite(void);
+Suite *coverage_suite(void);
 Suite *cgi_suite(void);
 Suite *html_suite(void);
 Suite *http_suite(void);
