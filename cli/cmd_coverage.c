@@ -29,9 +29,21 @@ static const navigator_legend legend[] = {
 	{"detected by the most rules", "#8ec843"},
 };
 
-static const struct covlayer layer = {
+/* A row per tactic and technique (coverage-matrix) or per technique
+ * (coverage --by technique: the rows printed). */
+static const struct covlayer by_technique = {
 	.query = "coverage-by-technique",
 	.id_column = "id",
+	.map = map_technique,
+	.colors = colors,
+	.ncolors = 3,
+	.legend = legend,
+	.nlegend = 2,
+};
+
+static const struct covlayer layer = {
+	.query = "coverage-matrix",
+	.id_column = "technique_id",
 	.map = map_technique,
 	.colors = colors,
 	.ncolors = 3,
@@ -62,7 +74,10 @@ static int cmd_coverage_run(struct kb_ctx *ctx, int argc, char **argv)
 			       c.by);
 		goto done;
 	}
-	rc = covcmd_run(ctx, &c, query, &layer);
+	rc = covcmd_run(ctx, &c, query,
+			strcmp(query, "coverage-by-technique") == 0
+				? &by_technique
+				: &layer);
 done:
 	covcmd_free(&c);
 	return rc;

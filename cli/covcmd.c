@@ -202,9 +202,37 @@ static char *sets_text(const struct covcmd *c)
 
 /* One technique's score and comment, merged over the rows naming it. */
 struct layer_entry {
+	const char *id; /* borrowed from the rows */
 	double score;
 	strbuf comment;
+	bool placed;    /* annotated under at least one tactic */
 };
+
+/* Its page on attack.mitre.org, which every domain's techniques share:
+ * T1136.001 -> https://attack.mitre.org/techniques/T1136/001. */
+static char *technique_url(const char *id)
+{
+	char *url = xasprintf("https://attack.mitre.org/techniques/%s", id);
+	char *dot = strchr(url + 36, '.');
+
+	if (dot)
+		*dot = '/';
+	return url;
+}
+
+static void add_technique(navigator_technique *t,
+			  const struct layer_entry *e, const char *id,
+			  const char *tactic, char **url)
+{
+	if (!*url)
+		*url = technique_url(id);
+	t->technique_id = id;
+	t->tactic = tactic;
+	t->url = *url;
+	t->score = e->score;
+	t->scored = true;
+	t->comment = e->comment.ptr;
+}
 
 static int write_layer(struct kb_ctx *ctx, const struct covcmd *c,
 		       const char *query, const struct covlayer *spec,
@@ -215,6 +243,7 @@ static int write_layer(struct kb_ctx *ctx, const struct covcmd *c,
 	strmap *map = strmap_new();
 	struct layer_entry *entries = NULL;
 	navigator_technique *techs = NULL;
+	char **urls = NULL;
 	size_t nentries = 0, ntechs = 0;
 	char *version = NULL, *major = NULL, *sets = sets_text(c);
 	char *name = NULL, *desc = NULL, *rollup = NULL;
@@ -223,7 +252,8 @@ static int write_layer(struct kb_ctx *ctx, const struct covcmd *c,
 	double max = 0;
 	int rc = EXIT_FAIL;
 
-	if (spec->query) {
+	/* The rows printed serve when they come from the same query. */
+	if (spec->query && strcmp(spec->query, query) != 0) {
 		if (run_named(&rows, ctx, spec->query, args) < 0) {
 			cli_error(ctx->cmd->name, "%s: %s", spec->query,
 				  kb_error_last());
@@ -254,7 +284,9 @@ static int write_layer(struct kb_ctx *ctx, const struct covcmd *c,
 				e = &entries[slot - 1];
 				if (score > e->score)
 					e->score = score;
-				if (comment.len) {
+				/* A row per tactic repeats the comment. */
+				if (comment.len &&
+				    !strstr(e->comment.ptr, comment.ptr)) {
 					if (e->comment.len)
 						strbuf_puts(&e->comment, "\n");
 					strbuf_puts(&e->comment, comment.ptr);
@@ -263,30 +295,33 @@ static int write_layer(struct kb_ctx *ctx, const struct covcmd *c,
 				continue;
 			}
 			e = &entries[nentries++];
+			e->id = id;
 			e->score = score;
 			e->comment = comment;
 			strmap_put(map, id, (void *)(uintptr_t)nentries);
 		}
 	}
-	/* One annotation per technique and tactic, in the store's order. */
-	techs = xcalloc(info->nrows + 1, sizeof(*techs));
+	/* One annotation per technique and tactic, by technique ID; a
+	 * technique with no tactic gets one for all its tactics. */
+	techs = xcalloc(info->nrows + nentries + 1, sizeof(*techs));
+	urls = xcalloc(nentries + 1, sizeof(*urls));
 	for (size_t r = 0; r < info->nrows; r++) {
 		const char *id = kb_rows_get(info, r, 0);
 		size_t slot = (size_t)(uintptr_t)strmap_get(map, id);
-		navigator_technique *t;
 
-		if (!slot)
-			continue;
-		t = &techs[ntechs++];
-		t->technique_id = id;
-		t->tactic = kb_rows_get(info, r, 1);
-		t->url = kb_rows_get(info, r, 2);
-		t->score = entries[slot - 1].score;
-		t->scored = true;
-		t->comment = entries[slot - 1].comment.ptr;
-		if (t->score > max)
-			max = t->score;
+		if (slot) {
+			add_technique(&techs[ntechs++], &entries[slot - 1],
+				      id, kb_rows_get(info, r, 1), &urls[slot - 1]);
+			entries[slot - 1].placed = true;
+		}
 	}
+	for (size_t i = 0; i < nentries; i++)
+		if (!entries[i].placed)
+			add_technique(&techs[ntechs++], &entries[i],
+				      entries[i].id, NULL, &urls[i]);
+	for (size_t i = 0; i < ntechs; i++)
+		if (techs[i].score > max)
+			max = techs[i].score;
 	if (version) {
 		char *dot = strchr(version, '.');
 
@@ -356,8 +391,12 @@ static int write_layer(struct kb_ctx *ctx, const struct covcmd *c,
 			c->layer, nentries);
 	rc = EXIT_OK;
 done:
-	for (size_t i = 0; i < nentries; i++)
+	for (size_t i = 0; i < nentries; i++) {
 		strbuf_free(&entries[i].comment);
+		if (urls)
+			free(urls[i]);
+	}
+	free(urls);
 	free(entries);
 	free(techs);
 	strmap_free(map);

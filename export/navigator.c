@@ -36,21 +36,24 @@ static json_t *technique_json(const navigator_technique *t)
 	json_object_set_new(o, "techniqueID", json_string(t->technique_id));
 	if (t->tactic)
 		json_object_set_new(o, "tactic", json_string(t->tactic));
+	/* Optional fields at their defaults (color "", enabled, no
+	 * metadata) are left out: a layer of every technique stays small. */
 	if (t->scored)
 		json_object_set_new(o, "score", json_real(t->score));
-	json_object_set_new(o, "color", json_string(""));
-	json_object_set_new(o, "comment",
-			    json_string(t->comment ? t->comment : ""));
-	json_object_set_new(o, "enabled", json_true());
-	json_object_set_new(o, "metadata",
-			    meta_array(t->metadata, t->nmetadata));
-	if (t->url)
+	if (t->comment && *t->comment)
+		json_object_set_new(o, "comment", json_string(t->comment));
+	if (t->nmetadata)
+		json_object_set_new(o, "metadata",
+				    meta_array(t->metadata, t->nmetadata));
+	if (t->url) {
 		json_array_append_new(links,
 				      json_pack("{s:s, s:s}", "label",
 						"attack.mitre.org", "url",
 						t->url));
-	json_object_set_new(o, "links", links);
-	json_object_set_new(o, "showSubtechniques", json_false());
+		json_object_set_new(o, "links", links);
+	} else {
+		json_decref(links);
+	}
 	return o;
 }
 

@@ -186,14 +186,9 @@ int kb_coverage_layer_techniques(kb_rows **out, char **version,
 		*version = xstrdup(kb_rows_get(rows, 0, 0));
 	kb_rows_free(rows);
 	error = kb_rows_query(out, store,
-			      "SELECT t.attack_id AS technique_id, "
-			      "x.shortname AS tactic, t.url "
-			      "FROM techniques t "
-			      "LEFT JOIN (SELECT technique_id, shortname "
-			      "FROM technique_tactics WHERE domain = ?1) x "
-			      "ON x.technique_id = t.attack_id "
-			      "WHERE t.domain = ?1 "
-			      "ORDER BY t.attack_id, x.shortname",
+			      "SELECT technique_id, shortname AS tactic "
+			      "FROM technique_tactics WHERE domain = ?1 "
+			      "ORDER BY technique_id, shortname",
 			      args, 1);
 	if (error < 0) {
 		free(*version);

@@ -36,10 +36,10 @@ int kb_coverage_matrix(kb_rows **out, kb_store *store, const char *domain,
 		       bool rollup);
 
 /* For a Navigator layer of domain: one row per technique of the domain
- * and tactic (technique_id, tactic: the shortname, url), and the domain's
- * selected ATT&CK version in *version (caller frees; NULL if the store
- * has none). Caller frees *out with kb_rows_free(). Returns 0, KB_EUSAGE
- * (unknown domain) or KB_EDB. */
+ * and tactic (technique_id, tactic: the shortname), ordered by technique,
+ * and the domain's selected ATT&CK version in *version (caller frees;
+ * NULL if the store has none). Caller frees *out with kb_rows_free().
+ * Returns 0, KB_EUSAGE (unknown domain) or KB_EDB. */
 int kb_coverage_layer_techniques(kb_rows **out, char **version,
 				 kb_store *store, const char *domain);
 

@@ -9,20 +9,19 @@
 WITH
 dom AS (SELECT domain FROM current_release
         WHERE domain = lower(?1) OR domain = lower(?1) || '-attack'),
--- det: the detections of the selected sets (in two arms, so that the
--- `attack` arm only runs when that set is selected); via: see ROLLUP.
-det AS MATERIALIZED (
-  SELECT t.technique_id, t.domain, t.set_name, t.rule_id, t.title, t.via
-  FROM technique_detections t
-  WHERE t.set_name <> 'attack'
-    AND t.set_name IN (SELECT name FROM selected_sets)
-    AND (t.via IS NULL OR ?2 + 0)
-  UNION ALL
-  SELECT t.technique_id, t.domain, t.set_name, t.rule_id, t.title, t.via
-  FROM (SELECT 1 FROM selected_sets WHERE name = 'attack' LIMIT 1) g
-  CROSS JOIN technique_detections t
-  WHERE t.set_name = 'attack' AND (t.via IS NULL OR ?2 + 0)),
-detected AS MATERIALIZED (SELECT DISTINCT technique_id, domain FROM det),
+-- detected: each technique the selected sets detect (in two arms, so that
+-- the `attack` arm only runs when that set is selected); via: see ROLLUP.
+detected AS MATERIALIZED (
+  SELECT DISTINCT technique_id, domain FROM (
+    SELECT t.technique_id, t.domain FROM set_techniques t
+    WHERE t.set_name <> 'attack'
+      AND t.set_name IN (SELECT name FROM selected_sets)
+      AND (t.via IS NULL OR ?2 + 0)
+    UNION ALL
+    SELECT t.technique_id, t.domain
+    FROM (SELECT 1 FROM selected_sets WHERE name = 'attack' LIMIT 1) g
+    CROSS JOIN set_techniques t
+    WHERE t.set_name = 'attack' AND (t.via IS NULL OR ?2 + 0))),
 -- actor: GROUP, by ID, name or alias (a group, software or campaign);
 -- used: the techniques it uses.
 actor AS (
