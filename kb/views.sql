@@ -265,29 +265,34 @@ JOIN detection_set s ON s.id = d.set_id;
 
 -- Every live technique a rule detects, one row per set, technique and
 -- rule; a sub-technique's detection is there again under its parent with
--- via = the sub-technique (what --rollup counts). (Written as two arms,
--- imported sets and `attack`, so that a query filtering set_name with a
--- constant skips the arm it does not need; the CASTs give the columns
--- TEXT affinity, so that joins on them can use an index.)
+-- via = the sub-technique (what --rollup counts). rule is a key to count
+-- rules by: the rule's row id, or the strategy's ID for set `attack`.
+-- (Two arms, imported sets and `attack`, so that a query filtering
+-- set_name with a constant skips the arm it does not need; the resolved
+-- IDs are expanded before the rules are joined, so that a filter on via
+-- prunes early; the CASTs give the columns TEXT affinity, so that joins
+-- on them can use an index.)
 CREATE VIEW technique_detections AS
-SELECT s.name AS set_name,
-       CAST(CASE WHEN k.via THEN substr(r.technique_id, 1, 5)
-                 ELSE r.technique_id END AS TEXT) AS technique_id,
-       r.domain, d.rule_id, d.title,
-       CAST(CASE WHEN k.via THEN r.technique_id END AS TEXT) AS via
-FROM detection_technique l
+SELECT s.name AS set_name, x.technique_id, x.domain, d.rule_id, d.title,
+       x.via, d.id AS rule
+FROM (SELECT r.written,
+             CAST(CASE WHEN k.via THEN substr(r.technique_id, 1, 5)
+                       ELSE r.technique_id END AS TEXT) AS technique_id,
+             r.domain,
+             CAST(CASE WHEN k.via THEN r.technique_id END AS TEXT) AS via
+      FROM detection_resolution r
+      JOIN (SELECT 0 AS via UNION ALL SELECT 1) k
+        ON k.via = 0 OR length(r.technique_id) = 9
+      WHERE r.technique_id IS NOT NULL) x
+JOIN detection_technique l ON l.written = x.written
 JOIN detection d ON d.id = l.detection_id
 JOIN detection_set s ON s.id = d.set_id
-JOIN detection_resolution r ON r.written = l.written
-JOIN (SELECT 0 AS via UNION ALL SELECT 1) k
-  ON k.via = 0 OR length(r.technique_id) = 9
-WHERE r.technique_id IS NOT NULL
 UNION ALL
 SELECT 'attack',
        CAST(CASE WHEN k.via THEN substr(x.target_id, 1, 5)
                  ELSE x.target_id END AS TEXT),
        x.domain, x.source_id, x.source_name,
-       CAST(CASE WHEN k.via THEN x.target_id END AS TEXT)
+       CAST(CASE WHEN k.via THEN x.target_id END AS TEXT), x.source_id
 FROM relationships x
 JOIN (SELECT 0 AS via UNION ALL SELECT 1) k
   ON k.via = 0 OR length(x.target_id) = 9

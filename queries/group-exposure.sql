@@ -9,13 +9,13 @@ dom AS (SELECT domain FROM current_release
 -- det: the detections of the selected sets (in two arms, so that the
 -- `attack` arm only runs when that set is selected); via: see ROLLUP.
 det AS MATERIALIZED (
-  SELECT t.technique_id, t.domain, t.set_name, t.rule_id, t.title, t.via
+  SELECT t.technique_id, t.domain, t.rule, t.title, t.via
   FROM technique_detections t
   WHERE t.set_name <> 'attack'
     AND t.set_name IN (SELECT name FROM selected_sets)
     AND (t.via IS NULL OR ?2 + 0)
   UNION ALL
-  SELECT t.technique_id, t.domain, t.set_name, t.rule_id, t.title, t.via
+  SELECT t.technique_id, t.domain, t.rule, t.title, t.via
   FROM (SELECT 1 FROM selected_sets WHERE name = 'attack' LIMIT 1) g
   CROSS JOIN technique_detections t
   WHERE t.set_name = 'attack' AND (t.via IS NULL OR ?2 + 0)),
@@ -28,7 +28,7 @@ hit AS MATERIALIZED (
   SELECT CAST(h.technique_id AS TEXT) AS technique_id,
          CAST(h.domain AS TEXT) AS domain, h.rules, h.direct, t.titles
   FROM (SELECT technique_id, domain,
-               count(DISTINCT set_name || '/' || rule_id) AS rules,
+               count(DISTINCT rule) AS rules,
                max(via IS NULL) AS direct
         FROM det GROUP BY technique_id, domain) h
   JOIN (SELECT technique_id, domain,
