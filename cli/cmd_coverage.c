@@ -89,21 +89,24 @@ const struct kb_command cmd_coverage = {
 		 "[--domain D] [--format F] [--layer FILE]",
 	.summary = "Show which techniques the detection rules cover",
 	.help = "Per tactic (in matrix order), per platform or per technique:\n"
-		"how many techniques and sub-techniques the rules of the chosen\n"
-		"detection sets detect, out of how many, and which. A technique\n"
-		"named in a rule counts; a revoked ID counts as its successor.\n\n"
+		"how many techniques and sub-techniques the rules of the\n"
+		"chosen detection sets detect, out of how many, and which. A\n"
+		"technique named in a rule counts; a revoked ID counts as its\n"
+		"successor.\n"
+		"\n"
 		"  --by WORD       tactic (default), platform, or technique\n"
 		"                  (every technique, with its rules' titles)\n"
-		"  --rollup        a technique also counts as detected when one\n"
-		"                  of its sub-techniques is\n"
-		"  --set NAME      a detection set to read (repeatable; default:\n"
-		"                  every set but attack, ATT&CK's own detection\n"
-		"                  strategies; see attackkb query detection-sets)\n"
+		"  --rollup        a technique also counts as detected when\n"
+		"                  one of its sub-techniques is\n"
+		"  --set NAME      a detection set to read (repeatable;\n"
+		"                  default: every set but attack, ATT&CK's\n"
+		"                  own detection strategies; see attackkb\n"
+		"                  query detection-sets)\n"
 		"  --domain D      enterprise (default), mobile or ics\n"
 		"  --format F      table (default), json, csv or md\n"
-		"  --layer FILE    also write an ATT&CK Navigator layer (format\n"
-		"                  4.5): every technique, scored by its rules,\n"
-		"                  their titles as comments\n",
+		"  --layer FILE    also write an ATT&CK Navigator layer\n"
+		"                  (format 4.5): every technique, scored by\n"
+		"                  its rules, their titles as comments\n",
 	.flags = CMD_NEEDS_STORE,
 	.run = cmd_coverage_run,
 };

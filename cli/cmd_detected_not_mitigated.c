@@ -39,7 +39,8 @@ static int cmd_detected_not_mitigated_run(struct kb_ctx *ctx, int argc,
 			       0)) == 0) {
 		if (optind < argc)
 			rc = cli_usage(&cmd_detected_not_mitigated,
-				       "unexpected argument '%s'", argv[optind]);
+				       "unexpected argument '%s'",
+				       argv[optind]);
 		else
 			rc = covcmd_run(ctx, &c, "detected-not-mitigated",
 					&layer);
@@ -53,17 +54,18 @@ const struct kb_command cmd_detected_not_mitigated = {
 	.usage = "[--rollup] [--set NAME]... [--domain D] [--format F] "
 		 "[--layer FILE]",
 	.summary = "List the techniques the rules detect but nothing mitigates",
-	.help = "Techniques that rules of the chosen detection sets detect and\n"
-		"that no ATT&CK mitigation addresses: detection is all there\n"
-		"is.\n\n"
+	.help = "Techniques that rules of the chosen detection sets detect\n"
+		"and that no ATT&CK mitigation addresses: detection is all\n"
+		"there is.\n"
+		"\n"
 		"  --rollup        a technique counts as detected when one of\n"
 		"                  its sub-techniques is\n"
-		"  --set NAME      a detection set to read (repeatable; default:\n"
-		"                  every set but attack)\n"
+		"  --set NAME      a detection set to read (repeatable;\n"
+		"                  default: every set but attack)\n"
 		"  --domain D      enterprise (default), mobile or ics\n"
 		"  --format F      table (default), json, csv or md\n"
-		"  --layer FILE    also write an ATT&CK Navigator layer, scored\n"
-		"                  by rules, their titles as comments\n",
+		"  --layer FILE    also write an ATT&CK Navigator layer,\n"
+		"                  scored by rules, their titles as comments\n",
 	.flags = CMD_NEEDS_STORE,
 	.run = cmd_detected_not_mitigated_run,
 };

@@ -57,15 +57,17 @@ const struct kb_command cmd_gaps = {
 	.summary = "List the techniques no rule detects, the most used first",
 	.help = "Techniques and sub-techniques that no rule of the chosen\n"
 		"detection sets detects, ranked by how many groups, software\n"
-		"and campaigns use them (users), each with its mitigations.\n\n"
+		"and campaigns use them (users), each with its mitigations.\n"
+		"\n"
 		"  --rollup        a technique counts as detected when one of\n"
 		"                  its sub-techniques is\n"
-		"  --set NAME      a detection set to read (repeatable; default:\n"
-		"                  every set but attack)\n"
+		"  --set NAME      a detection set to read (repeatable;\n"
+		"                  default: every set but attack)\n"
 		"  --domain D      enterprise (default), mobile or ics\n"
 		"  --format F      table (default), json, csv or md\n"
-		"  --layer FILE    also write an ATT&CK Navigator layer: the gaps\n"
-		"                  scored by their users, mitigations as comments\n",
+		"  --layer FILE    also write an ATT&CK Navigator layer: the\n"
+		"                  gaps scored by their users, mitigations as\n"
+		"                  comments\n",
 	.flags = CMD_NEEDS_STORE,
 	.run = cmd_gaps_run,
 };

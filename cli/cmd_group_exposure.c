@@ -73,18 +73,20 @@ const struct kb_command cmd_group_exposure = {
 	.usage = "[--rollup] [--set NAME]... [--domain D] [--format F] "
 		 "[--layer FILE] GROUP",
 	.summary = "Mark a group's techniques detected, mitigated or neither",
-	.help = "The techniques a group (or software, or campaign) uses, given\n"
-		"by ATT&CK ID, name or alias (G0016, APT29, 'Cozy Bear'), each\n"
-		"marked detected (by rules of the chosen detection sets),\n"
-		"mitigated, both, or neither; the most exposed first.\n\n"
+	.help = "The techniques a group (or software, or campaign) uses,\n"
+		"given by ATT&CK ID, name or alias (G0016, APT29, 'Cozy\n"
+		"Bear'), each marked detected (by rules of the chosen\n"
+		"detection sets), mitigated, both, or neither; the most\n"
+		"exposed first.\n"
+		"\n"
 		"  --rollup        a technique counts as detected when one of\n"
 		"                  its sub-techniques is\n"
-		"  --set NAME      a detection set to read (repeatable; default:\n"
-		"                  every set but attack)\n"
+		"  --set NAME      a detection set to read (repeatable;\n"
+		"                  default: every set but attack)\n"
 		"  --domain D      enterprise (default), mobile or ics\n"
 		"  --format F      table (default), json, csv or md\n"
-		"  --layer FILE    also write an ATT&CK Navigator layer coloured\n"
-		"                  by status\n",
+		"  --layer FILE    also write an ATT&CK Navigator layer\n"
+		"                  coloured by status\n",
 	.flags = CMD_NEEDS_STORE,
 	.run = cmd_group_exposure_run,
 };

@@ -292,15 +292,18 @@ const struct kb_command cmd_ingest = {
 		"CAR analytic (.yml, .yaml: recognised by their keys), a list\n"
 		"of detections (.csv or .tsv with columns detection,technique\n"
 		"and optionally platform,status), or a DIR of those (read\n"
-		"recursively). Everything is stored in one transaction: if one\n"
-		"input fails, nothing is stored. Ingesting a release that is\n"
-		"already stored does nothing.\n\n"
+		"recursively). Everything is stored in one transaction: if\n"
+		"one input fails, nothing is stored. Ingesting a release that\n"
+		"is already stored does nothing.\n"
+		"\n"
 		"Detection rules form named sets; importing a set again\n"
 		"replaces it. A rule file that cannot be read, has no ATT&CK\n"
-		"tag or has tags of the wrong type is warned about (FILE:LINE)\n"
-		"and skipped; so is a bad CSV row. Technique IDs that are\n"
-		"revoked count as their successor; deprecated and unknown ones\n"
-		"are reported (attackkb query detection-issues SET).\n\n"
+		"tag or has tags of the wrong type is warned about\n"
+		"(FILE:LINE) and skipped; so is a bad CSV row. Technique IDs\n"
+		"that are revoked count as their successor; deprecated and\n"
+		"unknown ones are reported (attackkb query detection-issues\n"
+		"SET).\n"
+		"\n"
 		"  --domain D      the domain, when the bundle has no matrix\n"
 		"                  (enterprise, mobile, ics, pre)\n"
 		"  --release X.Y   the ATT&CK version, for STIX 2.0 bundles\n"
@@ -310,8 +313,8 @@ const struct kb_command cmd_ingest = {
 		"  --sigma DIR     a folder of Sigma rules (or CAR analytics,\n"
 		"                  or CSV lists); repeatable\n"
 		"  --set NAME      the detection set all rules given go to\n"
-		"                  (default: one set per folder or file, named\n"
-		"                  after it; 'attack' is ATT&CK's own)\n",
+		"                  (default: one set per folder or file,\n"
+		"                  named after it; 'attack' is ATT&CK's own)\n",
 	.flags = CMD_WRITES_STORE,
 	.run = cmd_ingest_run,
 };

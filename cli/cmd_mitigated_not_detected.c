@@ -39,7 +39,8 @@ static int cmd_mitigated_not_detected_run(struct kb_ctx *ctx, int argc,
 			       0)) == 0) {
 		if (optind < argc)
 			rc = cli_usage(&cmd_mitigated_not_detected,
-				       "unexpected argument '%s'", argv[optind]);
+				       "unexpected argument '%s'",
+				       argv[optind]);
 		else
 			rc = covcmd_run(ctx, &c, "mitigated-not-detected",
 					&layer);
@@ -52,18 +53,20 @@ const struct kb_command cmd_mitigated_not_detected = {
 	.name = "mitigated-not-detected",
 	.usage = "[--rollup] [--set NAME]... [--domain D] [--format F] "
 		 "[--layer FILE]",
-	.summary = "List the techniques mitigations address but no rule detects",
-	.help = "Techniques that ATT&CK mitigations address and that no rule of\n"
-		"the chosen detection sets detects, the most used (by groups,\n"
-		"software and campaigns) first: prevention is all there is.\n\n"
+	.summary = "List the techniques mitigated but not detected",
+	.help = "Techniques that ATT&CK mitigations address and that no rule\n"
+		"of the chosen detection sets detects, the most used (by\n"
+		"groups, software and campaigns) first: prevention is all\n"
+		"there is.\n"
+		"\n"
 		"  --rollup        a technique counts as detected when one of\n"
 		"                  its sub-techniques is\n"
-		"  --set NAME      a detection set to read (repeatable; default:\n"
-		"                  every set but attack)\n"
+		"  --set NAME      a detection set to read (repeatable;\n"
+		"                  default: every set but attack)\n"
 		"  --domain D      enterprise (default), mobile or ics\n"
 		"  --format F      table (default), json, csv or md\n"
-		"  --layer FILE    also write an ATT&CK Navigator layer, scored\n"
-		"                  by mitigations, listed as comments\n",
+		"  --layer FILE    also write an ATT&CK Navigator layer,\n"
+		"                  scored by mitigations, listed as comments\n",
 	.flags = CMD_NEEDS_STORE,
 	.run = cmd_mitigated_not_detected_run,
 };

@@ -71,7 +71,8 @@ const struct kb_command cmd_mitigation_priorities = {
 	.help = "Where prevention must make up for missing detection: the\n"
 		"mitigations ranked by how many techniques they address that\n"
 		"no rule of the chosen detection sets detects, with those\n"
-		"techniques.\n\n"
+		"techniques.\n"
+		"\n"
 		"  --group GROUP   only the techniques a group, software or\n"
 		"                  campaign uses (ID, name or alias: G0016,\n"
 		"                  APT29, Cozy Bear)\n"
@@ -80,13 +81,14 @@ const struct kb_command cmd_mitigation_priorities = {
 		"                  best first\n"
 		"  --rollup        a technique counts as detected when one of\n"
 		"                  its sub-techniques is\n"
-		"  --set NAME      a detection set to read (repeatable; default:\n"
-		"                  every set but attack)\n"
+		"  --set NAME      a detection set to read (repeatable;\n"
+		"                  default: every set but attack)\n"
 		"  --domain D      enterprise (default), mobile or ics\n"
 		"  --format F      table (default), json, csv or md\n"
 		"  --layer FILE    also write an ATT&CK Navigator layer: the\n"
-		"                  undetected techniques scored by what their best\n"
-		"                  mitigation addresses, mitigations as comments\n",
+		"                  undetected techniques scored by what their\n"
+		"                  best mitigation addresses, mitigations as\n"
+		"                  comments\n",
 	.flags = CMD_NEEDS_STORE,
 	.run = cmd_mitigation_priorities_run,
 };

@@ -311,7 +311,8 @@ static int write_layer(struct kb_ctx *ctx, const struct covcmd *c,
 
 		if (slot) {
 			add_technique(&techs[ntechs++], &entries[slot - 1],
-				      id, kb_rows_get(info, r, 1), &urls[slot - 1]);
+				      id, kb_rows_get(info, r, 1),
+				      &urls[slot - 1]);
 			entries[slot - 1].placed = true;
 		}
 	}

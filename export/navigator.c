@@ -152,7 +152,8 @@ char *navigator_layer_json(const navigator_layer *l)
 						l->legend[i].color));
 	json_object_set_new(root, "legendItems", legend);
 	json_object_set_new(root, "showTacticRowBackground", json_false());
-	json_object_set_new(root, "tacticRowBackground", json_string("#dddddd"));
+	json_object_set_new(root, "tacticRowBackground",
+			    json_string("#dddddd"));
 	json_object_set_new(root, "selectTechniquesAcrossTactics", json_true());
 	json_object_set_new(root, "selectSubtechniquesWithParent",
 			    json_false());

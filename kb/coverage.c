@@ -16,7 +16,7 @@
 #include <string.h>
 #include <strings.h>
 
-/* ---- release_technique ---------------------------------------------------- */
+/* ---- release_technique --------------------------------------------------- */
 
 /* One release's facts per live technique: its live users through live
  * `uses` relationships, its live mitigations through `mitigates` ones, all
@@ -74,7 +74,8 @@ static const char analytic_sql[] =
 	"  AND t.kind IN ('technique', 'subtechnique')"
 	" WHERE r.rel_type = 'detects' AND r.revoked = 0"
 	"  AND r.deprecated = 0) "
-	"SELECT DISTINCT ?1, a.attack_id, pl.value, det.attack_id, ls.v2, ls.v3 "
+	"SELECT DISTINCT ?1, a.attack_id, pl.value, det.attack_id, ls.v2, "
+	" ls.v3 "
 	"FROM m d "
 	"JOIN prop ar ON ar.object_id = d.id AND ar.field = "
 	" 'x_mitre_analytic_refs' "
@@ -123,7 +124,7 @@ done:
 	return error;
 }
 
-/* ---- domains and the matrix --------------------------------------------- */
+/* ---- domains and the matrix ---------------------------------------------- */
 
 const char *kb_coverage_domain(const char *s)
 {
@@ -207,7 +208,8 @@ int kb_coverage_find_actor(char **id, char **name, kb_store *store,
 	*id = *name = NULL;
 	if ((error = kb_rows_query(
 		     &rows, store,
-		     "SELECT DISTINCT o.attack_id, o.name FROM attack_objects o "
+		     "SELECT DISTINCT o.attack_id, o.name "
+		     "FROM attack_objects o "
 		     "WHERE o.type IN ('group', 'software', 'campaign') "
 		     "AND o.revoked = 0 AND o.deprecated = 0 "
 		     "AND (o.attack_id = upper(?1) OR o.name = ?1 COLLATE "
@@ -241,7 +243,7 @@ int kb_coverage_find_actor(char **id, char **name, kb_store *store,
 	return error;
 }
 
-/* ---- log sources (feasible) --------------------------------------------- */
+/* ---- log sources (feasible) ---------------------------------------------- */
 
 /* One item of a channel list: "eventcode"="3", or ""="conn.log". */
 struct item {
@@ -596,8 +598,9 @@ int kb_coverage_match_log_sources(kb_rows **unmatched, kb_store *store,
 	    (error = load_known(&k, &nk, store)) < 0)
 		goto done;
 	if (sqlite3_prepare_v2(store->db,
-			       "INSERT OR IGNORE INTO temp.collected_log_sources"
-			       " VALUES (?1, ?2, ?3, ?4, ?5)",
+			       "INSERT OR IGNORE INTO "
+			       "temp.collected_log_sources "
+			       "VALUES (?1, ?2, ?3, ?4, ?5)",
 			       -1, &ins, NULL) != SQLITE_OK) {
 		error = kb_store_db_error(store, "log sources");
 		goto done;
@@ -616,8 +619,10 @@ int kb_coverage_match_log_sources(kb_rows **unmatched, kb_store *store,
 					     KB_MAX_LOG_SOURCE_LINES);
 			break;
 		}
-		if (line == 1 && e - s >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
-			s += 3; /* a UTF-8 byte order mark */
+		/* A UTF-8 byte order mark. */
+		if (line == 1 && e - s >= 3 &&
+		    memcmp(s, "\xef\xbb\xbf", 3) == 0)
+			s += 3;
 		while (s < e && isspace((unsigned char)*s))
 			s++;
 		while (e > s && isspace((unsigned char)e[-1]))

@@ -399,7 +399,8 @@ static int set_exists(kb_store *store, const char *name, int *found)
 	if (*found)
 		return 0;
 	if (sqlite3_prepare_v2(store->db,
-			       "SELECT 1 FROM main.detection_set WHERE name = ?1",
+			       "SELECT 1 FROM main.detection_set "
+			       "WHERE name = ?1",
 			       -1, &st, NULL) != SQLITE_OK)
 		return kb_store_db_error(store, "detection sets");
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);

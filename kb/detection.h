@@ -16,7 +16,8 @@ typedef struct kb_detset kb_detset;
 
 /* One tag of a rule other than its techniques. */
 typedef struct kb_detection_tag {
-	const char *kind;  /* tactic, tactic_id, group, software, platform, tag */
+	const char *kind;  /* tactic, tactic_id, group, software, platform,
+			      tag */
 	const char *value; /* initial-access, TA0001, G0069, Windows, cve.x */
 } kb_detection_tag;
 
@@ -30,7 +31,7 @@ typedef struct kb_detection {
 	const char *level;     /* low ... critical; CAR: Low/Moderate/High */
 	const char *logsource; /* "windows/process_creation/" */
 	const char *file;      /* where the rule was read */
-	unsigned line;         /* its line there (1 when the file is one rule) */
+	unsigned line;         /* its line there (1: the file is one rule) */
 	const char *const *techniques; /* IDs as written: T1136, T1136.001 */
 	size_t ntechniques;
 	const kb_detection_tag *tags;

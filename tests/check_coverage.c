@@ -47,16 +47,16 @@
 
 #define L(...) ((const char *const[]){__VA_ARGS__})
 #define SPEC FIXTURE("navigator/layerformat-v4.5.md")
+#define SYN(name) FIXTURE("detections/synthetic/" name)
 
-/* ---- helpers ------------------------------------------------------------ */
+/* ---- helpers ------------------------------------------------------------- */
 
 static void ingest_mini(void)
 {
 	stix_result res;
+	const char *mini = FIXTURE("stix/mini-enterprise-18.1.json");
 
-	ck_assert_msg(stix_ingest_file(fx_store,
-				       FIXTURE("stix/mini-enterprise-18.1.json"),
-				       NULL, &res) == 0,
+	ck_assert_msg(stix_ingest_file(fx_store, mini, NULL, &res) == 0,
 		      "%s", kb_error_last());
 }
 
@@ -191,7 +191,8 @@ static void spec_load(struct spec *sp)
 		sp->props[sp->n].object = xstrdup(title);
 		sp->props[sp->n].name = xstrdup(cells[0]);
 		sp->props[sp->n].type = xstrdup(cells[1]);
-		sp->props[sp->n].required = strncasecmp(cells[2], "yes", 3) == 0;
+		sp->props[sp->n].required =
+			strncasecmp(cells[2], "yes", 3) == 0;
 		sp->n++;
 	}
 	free(title);
@@ -371,7 +372,7 @@ static json_t *spec_check_layer(const char *text)
 	return layer;
 }
 
-/* ---- detection sets in the store ------------------------------------------ */
+/* ---- detection sets in the store ----------------------------------------- */
 
 START_TEST(test_import_resolves_ids)
 {
@@ -605,7 +606,7 @@ START_TEST(test_find_actor)
 }
 END_TEST
 
-/* ---- log sources ------------------------------------------------------------ */
+/* ---- log sources --------------------------------------------------------- */
 
 START_TEST(test_log_source_matching)
 {
@@ -679,7 +680,7 @@ START_TEST(test_log_source_limit)
 }
 END_TEST
 
-/* ---- reading rule files into a set ------------------------------------------ */
+/* ---- reading rule files into a set --------------------------------------- */
 
 START_TEST(test_detimport_bad_input)
 {
@@ -693,10 +694,10 @@ START_TEST(test_detimport_bad_input)
 					 "Good,T1136.001\n"
 					 "Bad,TA0003\n"
 					 "Also good,t1027\n");
-	const char *paths[] = {FIXTURE("detections/synthetic/broken.yml"),
-			       FIXTURE("detections/synthetic/no_tags.yml"),
-			       FIXTURE("detections/synthetic/tags_not_list.yml"),
-			       FIXTURE("detections/synthetic/tags_bad_item.yml"),
+	const char *paths[] = {SYN("broken.yml"),
+			       SYN("no_tags.yml"),
+			       SYN("tags_not_list.yml"),
+			       SYN("tags_bad_item.yml"),
 			       FIXTURE("detections/sigma/"
 				       "proc_creation_win_net_user_add.yml"),
 			       big, other, csv};
@@ -721,7 +722,8 @@ START_TEST(test_detimport_bad_input)
 	ck_assert_uint_eq(res.unmapped, 2);
 	{
 		strbuf all = STRBUF_INIT;
-		char *want_big = xasprintf("%s:1: more than 4194304 bytes", big);
+		char *want_big =
+			xasprintf("%s:1: more than 4194304 bytes", big);
 		char *want_other = xasprintf(
 			"%s:1: rule 'Only CVE' has no ATT&CK tag", other);
 		char *want_csv = xasprintf("%s:3: not an ATT&CK technique ID; "
@@ -827,7 +829,7 @@ START_TEST(test_detimport_tags_and_duplicates)
 }
 END_TEST
 
-/* ---- Navigator layers -------------------------------------------------------- */
+/* ---- Navigator layers ---------------------------------------------------- */
 
 START_TEST(test_navigator_spec_is_read)
 {
@@ -934,7 +936,7 @@ START_TEST(test_navigator_layer_refused)
 }
 END_TEST
 
-/* ---- end to end on the shipped Enterprise bundle ------------------------------ */
+/* ---- end to end on the shipped Enterprise bundle ------------------------- */
 
 #define ENTERPRISE "../data/attack/enterprise-attack-18.1.json.gz"
 #define RULES FIXTURE("detections/sigma") " " FIXTURE("detections/car")
@@ -1237,22 +1239,22 @@ START_TEST(test_e2e_layer)
 		if (strcmp(id, "T1136.001") != 0)
 			continue;
 		seen = true;
-		ck_assert_str_eq(json_string_value(json_object_get(t, "tactic")),
-				 "persistence");
-		ck_assert_int_eq(json_integer_value(json_object_get(t, "score")),
-				 4);
+		json_t *link = json_array_get(json_object_get(t, "links"), 0);
+
+		ck_assert_str_eq(
+			json_string_value(json_object_get(t, "tactic")),
+			"persistence");
+		ck_assert_int_eq(
+			json_integer_value(json_object_get(t, "score")), 4);
 		ck_assert_str_eq(
 			json_string_value(json_object_get(t, "comment")),
 			"Detected by: FortiGate - New Local User Created; New "
-			"User Created Via Net.EXE; New User Created Via Net.EXE "
-			"With Never Expire Option; Privileged User Has Been "
-			"Created");
-		ck_assert_str_eq(json_string_value(json_object_get(
-					 json_array_get(json_object_get(t,
-									"links"),
-							0),
-					 "url")),
-				 "https://attack.mitre.org/techniques/T1136/001");
+			"User Created Via Net.EXE; New User Created Via "
+			"Net.EXE With Never Expire Option; Privileged User "
+			"Has Been Created");
+		ck_assert_str_eq(
+			json_string_value(json_object_get(link, "url")),
+			"https://attack.mitre.org/techniques/T1136/001");
 	}
 	ck_assert(seen);
 	/* One annotation per technique and tactic (Python: 887). */
