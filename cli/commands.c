@@ -6,10 +6,17 @@
 #include <string.h>
 
 extern const struct kb_command cmd_check;
+extern const struct kb_command cmd_coverage;
+extern const struct kb_command cmd_detected_not_mitigated;
 extern const struct kb_command cmd_diff;
+extern const struct kb_command cmd_feasible;
+extern const struct kb_command cmd_gaps;
+extern const struct kb_command cmd_group_exposure;
 extern const struct kb_command cmd_help;
 extern const struct kb_command cmd_history;
 extern const struct kb_command cmd_ingest;
+extern const struct kb_command cmd_mitigated_not_detected;
+extern const struct kb_command cmd_mitigation_priorities;
 extern const struct kb_command cmd_query;
 extern const struct kb_command cmd_releases;
 extern const struct kb_command cmd_search;
@@ -20,10 +27,17 @@ extern const struct kb_command cmd_vault_check;
 
 const struct kb_command *const kb_commands[] = {
 	&cmd_check,
+	&cmd_coverage,
+	&cmd_detected_not_mitigated,
 	&cmd_diff,
+	&cmd_feasible,
+	&cmd_gaps,
+	&cmd_group_exposure,
 	&cmd_help,
 	&cmd_history,
 	&cmd_ingest,
+	&cmd_mitigated_not_detected,
+	&cmd_mitigation_priorities,
 	&cmd_query,
 	&cmd_releases,
 	&cmd_search,

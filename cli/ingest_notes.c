@@ -3,21 +3,65 @@
 #include "cli/ingest_notes.h"
 #include "cli/progress.h"
 #include "kb/error.h"
+#include "kb/limits.h"
 #include "kb/store.h"
+#include "kb/xalloc.h"
 #include "parser/noteingest.h"
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
+
+/* What a folder holds, looking below it (hidden folders skipped, at most
+ * KB_MAX_VAULT_DEPTH deep): bit 1 a Markdown note or an .obsidian folder,
+ * bit 2 a rule file (.yml, .yaml, .csv, .tsv). Stops at the first note. */
+static unsigned folder_holds(const char *dir, int depth)
+{
+	unsigned found = 0;
+	struct dirent *e;
+	DIR *d;
+
+	if (depth > KB_MAX_VAULT_DEPTH || !(d = opendir(dir)))
+		return 0;
+	while (!(found & 1) && (e = readdir(d)) != NULL) {
+		size_t n = strlen(e->d_name);
+		const char *dot = strrchr(e->d_name, '.');
+
+		if (strcmp(e->d_name, ".obsidian") == 0)
+			found |= 1;
+		if (e->d_name[0] == '.')
+			continue;
+		if (n > 3 && strcmp(e->d_name + n - 3, ".md") == 0) {
+			found |= 1;
+		} else if (dot && (strcasecmp(dot, ".yml") == 0 ||
+				   strcasecmp(dot, ".yaml") == 0 ||
+				   strcasecmp(dot, ".csv") == 0 ||
+				   strcasecmp(dot, ".tsv") == 0)) {
+			found |= 2;
+		} else if (e->d_type == DT_DIR || e->d_type == DT_UNKNOWN) {
+			char *sub = xasprintf("%s/%s", dir, e->d_name);
+			struct stat st;
+
+			if (lstat(sub, &st) == 0 && S_ISDIR(st.st_mode))
+				found |= folder_holds(sub, depth + 1);
+			free(sub);
+		}
+	}
+	closedir(d);
+	return found;
+}
 
 bool cli_is_notes_arg(const char *arg)
 {
 	struct stat st;
 	size_t n = strlen(arg);
 
+	/* A folder of notes is a vault; a folder of rules only is not. */
 	if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode))
-		return true;
+		return folder_holds(arg, 0) != 2;
 	return n > 3 && strcmp(arg + n - 3, ".md") == 0;
 }
 

@@ -7,7 +7,8 @@
 
 #include <stdbool.h>
 
-/* Is arg a folder or a ".md" file (a note operand, not a STIX bundle)? */
+/* Is arg notes: a ".md" file, or a folder holding Markdown notes (or an
+ * .obsidian folder), or one holding neither notes nor rule files? */
 bool cli_is_notes_arg(const char *arg);
 
 /* Ingest the note operands among args[0..n) inside the caller's

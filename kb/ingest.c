@@ -2,6 +2,7 @@
  * object versions stored once, membership per release, shared references,
  * the full-text index, and the validation findings at the end. */
 #include "kb/ingest.h"
+#include "kb/coverage.h"
 #include "kb/error.h"
 #include "kb/store_impl.h"
 #include "kb/xalloc.h"
@@ -537,6 +538,7 @@ int kb_ingest_commit(kb_ingest *ing, const kb_release_info *info,
 	if ((error = finish_release(ing, info)) < 0 ||
 	    (error = kb_refresh_current(ing->store, info->domain)) < 0 ||
 	    (error = run_checks(ing, &findings)) < 0 ||
+	    (error = kb_coverage_refresh_summary(ing->store)) < 0 ||
 	    (error = kb_store_exec(ing->store, "RELEASE kb_ingest")) < 0) {
 		kb_ingest_abort(ing);
 		return error;

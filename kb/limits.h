@@ -23,5 +23,7 @@
 #define KB_MAX_QUERY_STRING 8192         /* bytes of a CGI QUERY_STRING (414 past it) */
 #define KB_MAX_PATH_INFO 1024            /* bytes of a CGI PATH_INFO (414 past it) */
 #define KB_MAX_PARAMS 32                 /* name=value pairs in one query string (400) */
+#define KB_MAX_LOG_SOURCE_FILE (1u << 20) /* bytes of a feasible --log-sources list */
+#define KB_MAX_LOG_SOURCE_LINES 10000    /* lines of such a list */
 
 #endif

@@ -223,3 +223,86 @@ CREATE TRIGGER note_search_ad AFTER DELETE ON note BEGIN
   INSERT INTO note_search (note_search, rowid, title, name, body)
   VALUES ('delete', old.id, old.title, old.name, old.body);
 END;
+
+-- ---- Detections (issue 7): detection sets, coverage -------------------
+-- An imported set of detection rules (attackkb ingest --sigma DIR --set
+-- NAME). Re-importing a set replaces it. ATT&CK's own detection strategies
+-- are the set `attack`: views over detects, never copied here.
+CREATE TABLE detection_set (
+  id          INTEGER PRIMARY KEY,
+  name        TEXT NOT NULL UNIQUE,
+  source      TEXT NOT NULL,     -- the folders and files read, joined by ", "
+  imported_at TEXT NOT NULL,     -- UTC, ISO 8601
+  files       INTEGER NOT NULL,  -- files read
+  rules       INTEGER NOT NULL,  -- rules stored
+  skipped     INTEGER NOT NULL,  -- files and rules skipped (each warned)
+  warnings    INTEGER NOT NULL   -- warnings met while reading
+);
+
+-- One rule of a set.
+CREATE TABLE detection (
+  id        INTEGER PRIMARY KEY,
+  set_id    INTEGER NOT NULL REFERENCES detection_set (id),
+  rule_id   TEXT NOT NULL,  -- Sigma id, CAR id, CSV name; FILE:LINE if none
+  format    TEXT NOT NULL,  -- sigma, car, csv, note
+  title     TEXT NOT NULL,
+  status    TEXT,           -- Sigma status, CSV status column
+  level     TEXT,           -- Sigma level, CAR coverage level
+  logsource TEXT,           -- Sigma product/category/service
+  file      TEXT NOT NULL,  -- where the rule was read
+  line      INTEGER NOT NULL
+);
+CREATE INDEX detection_set_rule ON detection (set_id, rule_id);
+
+-- The technique IDs a rule names, as written (upper case). How each
+-- resolves in the selected releases (exact, revoked, deprecated, unknown)
+-- is the view detection_resolution: nothing here goes stale when a new
+-- ATT&CK release is ingested.
+CREATE TABLE detection_technique (
+  detection_id INTEGER NOT NULL REFERENCES detection (id),
+  written      TEXT NOT NULL,
+  PRIMARY KEY (detection_id, written)
+) WITHOUT ROWID;
+CREATE INDEX detection_technique_written ON detection_technique (written);
+
+-- The other tags of a rule: kind is tactic (shortname), tactic_id (CAR's
+-- TA IDs), group (G0069), software (S0029), platform, or tag (any other
+-- namespace, verbatim: car.2016-03-001, cve.2021-44228, detection.threat).
+CREATE TABLE detection_tag (
+  detection_id INTEGER NOT NULL REFERENCES detection (id),
+  kind         TEXT NOT NULL,
+  value        TEXT NOT NULL,
+  PRIMARY KEY (detection_id, kind, value)
+) WITHOUT ROWID;
+CREATE INDEX detection_tag_value ON detection_tag (kind, value);
+
+-- Per release, what the coverage queries rank and list techniques by: how
+-- many live groups, software and campaigns use each live technique, and
+-- the live mitigations of it. Computed once, when the release is ingested
+-- (a release never changes), so that no query walks every procedure
+-- example and mitigation relationship.
+CREATE TABLE release_technique (
+  release_id   INTEGER NOT NULL REFERENCES release (id),
+  technique_id TEXT NOT NULL,
+  name         TEXT,
+  groups       INTEGER NOT NULL,
+  software     INTEGER NOT NULL,
+  campaigns    INTEGER NOT NULL,
+  mitigations  TEXT NOT NULL,   -- JSON array of mitigation IDs, sorted
+  PRIMARY KEY (release_id, technique_id)
+) WITHOUT ROWID;
+
+-- Per release, each live analytic, per platform, with the live technique
+-- its detection strategy detects and each log source it reads (name and
+-- channel as x_mitre_log_source_references write them; NULL when it names
+-- none): what `attackkb feasible` matches a team's log sources against.
+-- Computed with release_technique.
+CREATE TABLE release_analytic (
+  release_id   INTEGER NOT NULL REFERENCES release (id),
+  analytic_id  TEXT NOT NULL,
+  platform     TEXT,
+  technique_id TEXT NOT NULL,
+  name         TEXT,
+  channel      TEXT
+);
+CREATE INDEX release_analytic_source ON release_analytic (release_id, name);

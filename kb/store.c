@@ -162,6 +162,10 @@ int kb_store_open(kb_store **out, const char *path, unsigned flags)
 	sqlite3_db_config(store->db, SQLITE_DBCONFIG_LOOKASIDE, NULL, 1200,
 			  1000);
 	sqlite3_busy_timeout(store->db, 5000);
+	/* Map the file: queries that touch many pages then cost no read()
+	 * system call per page (a third of a coverage query's time). */
+	sqlite3_exec(store->db, "PRAGMA mmap_size = 1073741824", NULL, NULL,
+		     NULL);
 	if (sqlite3_exec(store->db, "PRAGMA application_id", NULL, NULL,
 			 NULL) != SQLITE_OK) {
 		error = kb_error_set(KB_ERROR,

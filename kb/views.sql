@@ -244,3 +244,226 @@ SELECT n.path AS note_path, n.attack_id, f.relation AS claim, f.source_id,
            THEN 'same' ELSE 'absent' END
        END AS stix
 FROM note_fact f JOIN note n ON n.id = f.note_id;
+
+-- ---- Detections (issue 7): detection sets, coverage -------------------
+
+-- Every detection set: the imported ones, and `attack`, ATT&CK's own
+-- detection strategies (counted in rules).
+CREATE VIEW detection_sets AS
+SELECT name, source, imported_at, files, rules, skipped, warnings
+FROM detection_set
+UNION ALL
+SELECT 'attack',
+       'ATT&CK detection strategies: ' ||
+         (SELECT group_concat(domain || ' ' || version, ', ')
+          FROM current_release),
+       (SELECT max(r.ingested_at) FROM release r
+        JOIN current_release c ON c.release_id = r.id),
+       NULL, (SELECT count(*) FROM live WHERE kind = 'detection_strategy'),
+       0, 0
+WHERE EXISTS (SELECT 1 FROM current_release);
+
+-- The sets the coverage queries read unless told otherwise: every set but
+-- `attack`. The coverage commands' --set shadows it with a TEMP table.
+CREATE VIEW selected_sets AS
+SELECT name FROM detection_set;
+
+-- Every rule of every set; ATT&CK's detection strategies as set `attack`.
+CREATE VIEW detections AS
+SELECT s.name AS set_name, d.rule_id, d.title, d.format, d.status, d.level,
+       d.logsource, d.file, d.line, NULL AS domain
+FROM detection d JOIN detection_set s ON s.id = d.set_id
+UNION ALL
+SELECT 'attack', attack_id, name, 'attack', NULL, NULL, NULL, NULL, NULL,
+       domain
+FROM live WHERE kind = 'detection_strategy';
+
+-- How each technique ID written in a rule resolves in the selected
+-- releases: exact (a live technique), revoked (technique_id is the final
+-- successor of its revoked-by chain, when that one is live), deprecated,
+-- or unknown (no technique of the stored releases has it: a newer
+-- release's ID, or a typo). note says it in words for all but exact.
+CREATE VIEW detection_resolution AS
+WITH RECURSIVE
+ids (written) AS (SELECT DISTINCT written FROM detection_technique),
+hit AS MATERIALIZED (
+  SELECT o.attack_id AS written, o.stix_id, o.domain, o.name, o.revoked,
+         o.deprecated
+  FROM cur o
+  WHERE o.attack_id IN (SELECT written FROM ids)
+    AND o.kind IN ('technique', 'subtechnique')),
+chain (written, stix_id, domain, depth) AS (
+  SELECT written, stix_id, domain, 0 FROM hit WHERE revoked
+  UNION
+  SELECT c.written,
+         (SELECT r.target_ref FROM cur r WHERE r.source_ref = c.stix_id
+          AND r.rel_type = 'revoked-by' AND r.domain = c.domain),
+         c.domain, c.depth + 1
+  FROM chain c
+  WHERE c.depth < 32 AND EXISTS (
+    SELECT 1 FROM cur r WHERE r.source_ref = c.stix_id
+    AND r.rel_type = 'revoked-by' AND r.domain = c.domain)),
+final AS MATERIALIZED (
+  SELECT c.written, c.domain, c.depth, s.attack_id, s.name,
+         s.revoked OR s.deprecated AS dead,
+         (SELECT v.version FROM current_release v
+          WHERE v.domain = c.domain) AS version
+  FROM chain c, cur s
+  WHERE s.stix_id = c.stix_id AND s.domain = c.domain
+    AND (c.depth = 32 OR NOT EXISTS (
+      SELECT 1 FROM cur n WHERE n.source_ref = c.stix_id
+      AND n.rel_type = 'revoked-by' AND n.domain = c.domain)))
+SELECT written, written AS technique_id, 'exact' AS resolution, NULL AS note,
+       domain
+FROM hit WHERE NOT revoked AND NOT deprecated
+UNION ALL
+SELECT written, CASE WHEN depth > 0 AND NOT dead THEN attack_id END,
+       'revoked',
+       written || ' is revoked in ' || domain || ' ' || version ||
+       CASE WHEN depth = 0 THEN ', with no successor: not counted'
+            WHEN dead THEN ' by ' || attack_id || ', which is not live ' ||
+                           'either: not counted'
+            ELSE ': counted as its successor ' || attack_id || ' ' || name
+       END,
+       domain
+FROM final
+UNION ALL
+SELECT h.written, NULL, 'deprecated',
+       h.written || ' (' || h.name || ') is deprecated in ' || h.domain ||
+       ' ' || (SELECT v.version FROM current_release v
+               WHERE v.domain = h.domain) || ': not counted',
+       h.domain
+FROM hit h
+WHERE h.deprecated AND NOT h.revoked
+UNION ALL
+SELECT written, NULL, 'unknown',
+       written || ' is no technique of the stored releases (an ID of a ' ||
+       'newer release, or a typo?): not counted',
+       NULL
+FROM ids WHERE written NOT IN (SELECT written FROM hit);
+
+-- The techniques each rule names: as written, resolved (technique_id NULL
+-- when it counts for nothing), and how. For set `attack`, each detection
+-- strategy and the technique it detects.
+CREATE VIEW detection_techniques AS
+SELECT s.name AS set_name, d.rule_id, d.title, l.written, r.technique_id,
+       r.resolution, r.note, r.domain, d.file, d.line
+FROM detection_technique l
+JOIN detection d ON d.id = l.detection_id
+JOIN detection_set s ON s.id = d.set_id
+JOIN detection_resolution r ON r.written = l.written
+UNION ALL
+SELECT 'attack', source_id, source_name, target_id, target_id, 'exact', NULL,
+       domain, NULL, NULL
+FROM relationships
+WHERE relationship = 'detects' AND source_type = 'detection_strategy';
+
+-- The tactics, groups, software, platforms and other tags of each rule
+-- (kind: tactic, tactic_id, group, software, platform, tag).
+CREATE VIEW detection_tags AS
+SELECT s.name AS set_name, d.rule_id, t.kind, t.value
+FROM detection_tag t
+JOIN detection d ON d.id = t.detection_id
+JOIN detection_set s ON s.id = d.set_id;
+
+-- Every live technique a rule detects, one row per set, technique and
+-- rule; a sub-technique's detection is there again under its parent with
+-- via = the sub-technique (what --rollup counts). rule is a key to count
+-- rules by: the rule's row id, or the strategy's ID for set `attack`.
+-- (Two arms, imported sets and `attack`, so that a query filtering
+-- set_name with a constant skips the arm it does not need; the resolved
+-- IDs are expanded before the rules are joined, so that a filter on via
+-- prunes early; the CASTs give the columns TEXT affinity, so that joins
+-- on them can use an index.)
+CREATE VIEW technique_detections AS
+SELECT s.name AS set_name, x.technique_id, x.domain, d.rule_id, d.title,
+       x.via, d.id AS rule
+FROM (SELECT r.written,
+             CAST(CASE WHEN k.via THEN substr(r.technique_id, 1, 5)
+                       ELSE r.technique_id END AS TEXT) AS technique_id,
+             r.domain,
+             CAST(CASE WHEN k.via THEN r.technique_id END AS TEXT) AS via
+      FROM detection_resolution r
+      JOIN (SELECT 0 AS via UNION ALL SELECT 1) k
+        ON k.via = 0 OR length(r.technique_id) = 9
+      WHERE r.technique_id IS NOT NULL) x
+JOIN detection_technique l ON l.written = x.written
+JOIN detection d ON d.id = l.detection_id
+JOIN detection_set s ON s.id = d.set_id
+UNION ALL
+SELECT 'attack',
+       CAST(CASE WHEN k.via THEN substr(x.target_id, 1, 5)
+                 ELSE x.target_id END AS TEXT),
+       x.domain, x.source_id, x.source_name,
+       CAST(CASE WHEN k.via THEN x.target_id END AS TEXT), x.source_id
+FROM relationships x
+JOIN (SELECT 0 AS via UNION ALL SELECT 1) k
+  ON k.via = 0 OR length(x.target_id) = 9
+WHERE x.relationship = 'detects' AND x.source_type = 'detection_strategy';
+
+-- Every live technique each set detects, once per set (what coverage
+-- counts; technique_detections has the rules): via as there. (Cheaper
+-- than technique_detections: the IDs written are resolved once per set.)
+CREATE VIEW set_techniques AS
+SELECT s.name AS set_name,
+       CAST(CASE WHEN k.via THEN substr(r.technique_id, 1, 5)
+                 ELSE r.technique_id END AS TEXT) AS technique_id,
+       r.domain,
+       CAST(CASE WHEN k.via THEN r.technique_id END AS TEXT) AS via
+FROM (SELECT DISTINCT d.set_id, l.written FROM detection_technique l
+      JOIN detection d ON d.id = l.detection_id) w
+JOIN detection_set s ON s.id = w.set_id
+JOIN detection_resolution r ON r.written = w.written
+JOIN (SELECT 0 AS via UNION ALL SELECT 1) k
+  ON k.via = 0 OR length(r.technique_id) = 9
+WHERE r.technique_id IS NOT NULL
+UNION ALL
+SELECT DISTINCT 'attack',
+       CAST(CASE WHEN k.via THEN substr(x.target_id, 1, 5)
+                 ELSE x.target_id END AS TEXT),
+       x.domain,
+       CAST(CASE WHEN k.via THEN x.target_id END AS TEXT)
+FROM relationships x
+JOIN (SELECT 0 AS via UNION ALL SELECT 1) k
+  ON k.via = 0 OR length(x.target_id) = 9
+WHERE x.relationship = 'detects' AND x.source_type = 'detection_strategy';
+
+-- The tactics of each matrix, in the matrix's order (ord from 0).
+CREATE VIEW matrix_tactics AS
+SELECT t.attack_id AS tactic_id, t.name AS tactic, t.shortname, p.ord,
+       m.domain
+FROM live m
+JOIN prop p ON p.object_id = m.id AND p.field = 'tactic_refs'
+JOIN live t ON t.stix_id = p.value AND t.domain = m.domain
+WHERE m.kind = 'matrix';
+
+-- Each live technique and sub-technique: its name, how many live groups,
+-- software and campaigns use it (as the uses view counts them), and its
+-- mitigations (as mitigates): how many, and their IDs as a sorted JSON
+-- array (use json_each()). Counted once per release, when it is ingested.
+CREATE VIEW technique_summary AS
+SELECT s.technique_id, s.name, r.domain, s.groups, s.software, s.campaigns,
+       s.groups + s.software + s.campaigns AS users,
+       json_array_length(s.mitigations) AS mitigations,
+       s.mitigations AS mitigation_ids
+FROM release_technique s
+JOIN current_release r ON r.release_id = s.release_id;
+
+-- Each live analytic, per platform, with the technique its detection
+-- strategy detects and each log source it reads (the analytics, detects
+-- and analytic_log_sources views in one, kept per release when it is
+-- ingested).
+CREATE VIEW analytic_techniques AS
+SELECT a.analytic_id, a.platform, a.technique_id, a.name, a.channel,
+       r.domain
+FROM release_analytic a
+JOIN current_release r ON r.release_id = a.release_id;
+
+-- The log sources a team collects, as `attackkb feasible --log-sources
+-- FILE` matched them (name and channel as analytic_log_sources writes
+-- them; match is exact or lenient; line and given: where in FILE). Empty
+-- here: the command fills a TEMP table of this name that shadows it.
+CREATE VIEW collected_log_sources AS
+SELECT NULL AS name, NULL AS channel, NULL AS match, NULL AS line,
+       NULL AS given
+WHERE 0;

@@ -12,6 +12,7 @@ int main(void)
 		attack_suite,
 		cli_suite,
 		detection_suite,
+		coverage_suite,
 		cgi_suite,
 		html_suite,
 		http_suite,

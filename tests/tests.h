@@ -10,6 +10,7 @@ Suite *stix_suite(void);
 Suite *attack_suite(void);
 Suite *cli_suite(void);
 Suite *detection_suite(void);
+Suite *coverage_suite(void);
 Suite *cgi_suite(void);
 Suite *html_suite(void);
 Suite *http_suite(void);
