@@ -6,6 +6,7 @@
 #include <string.h>
 
 extern const struct kb_command cmd_check;
+extern const struct kb_command cmd_export;
 extern const struct kb_command cmd_help;
 extern const struct kb_command cmd_ingest;
 extern const struct kb_command cmd_query;
@@ -17,6 +18,7 @@ extern const struct kb_command cmd_stats;
 
 const struct kb_command *const kb_commands[] = {
 	&cmd_check,
+	&cmd_export,
 	&cmd_help,
 	&cmd_ingest,
 	&cmd_query,
