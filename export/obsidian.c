@@ -1957,13 +1957,48 @@ static char *release_text(const struct exp *x)
 }
 
 /* Commit what the export wrote (opts.git). */
+/* The files of .attackkb/ that go into commits: the manifest, so that a
+ * clone of the vault still knows which files are attackkb's, and a
+ * .gitignore keeping the lock and journal out of `git status`. Appends
+ * them to ch; *manifest receives the text to free. */
+static int meta_changes(const char *dir, vaultgit_change *ch, size_t *n,
+			char **manifest)
+{
+	static const char gitignore[] = "# attackkb's working files\n/lock\n"
+					"/journal\n";
+	char *path = fsutil_path_join(dir, ".attackkb/manifest"), *old = NULL;
+	size_t len;
+	int error = 0;
+
+	if (fsutil_read_file(manifest, &len, path, KB_MAX_MANIFEST_FILE) == 0)
+		ch[(*n)++] = (vaultgit_change){.path = ".attackkb/manifest",
+					       .data = *manifest,
+					       .len = len};
+	free(path);
+	path = fsutil_path_join(dir, ".attackkb/.gitignore");
+	if (fsutil_read_file(&old, &len, path, 4096) < 0 ||
+	    strcmp(old, gitignore) != 0)
+		error = fsutil_write_atomic(path, gitignore,
+					    sizeof(gitignore) - 1);
+	else
+		kb_error_clear();
+	if (error == 0)
+		ch[(*n)++] = (vaultgit_change){.path = ".attackkb/.gitignore",
+					       .data = gitignore,
+					       .len = sizeof(gitignore) - 1};
+	free(old);
+	free(path);
+	return error;
+}
+
+/* Commit what the export wrote (opts.git). */
 static int commit(struct exp *x, const char *dir, obsidian_result *out)
 {
 	vault_report *rep = &out->report;
 	vaultgit_change *ch = xcalloc(rep->n + 2, sizeof(*ch));
 	strmap *by_path = strmap_new();
-	char *manifest = NULL, *mpath = NULL, *summary = NULL, *title;
-	size_t n = 0, mlen = 0;
+	char *manifest = NULL, *summary = NULL, *title = NULL;
+	size_t n = 0;
 	int error;
 
 	for (size_t i = 0; i < x->notes.n; i++) {
@@ -1982,6 +2017,8 @@ static int commit(struct exp *x, const char *dir, obsidian_result *out)
 				  it->status == VAULT_CHANGED ||
 				  it->status == VAULT_UNCHANGED ||
 				  it->status == VAULT_ADOPTED)) {
+			/* Unchanged notes too: a vault put under git late
+			 * gets them committed. */
 			ch[n++] = (vaultgit_change){.path = it->path,
 						    .frontmatter = nt->fm,
 						    .body = nt->body,
@@ -1989,15 +2026,8 @@ static int commit(struct exp *x, const char *dir, obsidian_result *out)
 						    .len = nt->len};
 		}
 	}
-	/* The manifest goes with the notes, so that a clone of the vault
-	 * still knows which files are attackkb's. */
-	mpath = fsutil_path_join(dir, ".attackkb/manifest");
-	if (fsutil_read_file(&manifest, &mlen, mpath, KB_MAX_MANIFEST_FILE) ==
-	    0)
-		ch[n++] = (vaultgit_change){.path = ".attackkb/manifest",
-					    .data = manifest,
-					    .len = mlen};
-	kb_error_clear();
+	if ((error = meta_changes(dir, ch, &n, &manifest)) < 0)
+		goto done;
 	title = xasprintf("ATT&CK %s", out->release);
 	summary = vault_report_summary(rep);
 	{
@@ -2007,10 +2037,10 @@ static int commit(struct exp *x, const char *dir, obsidian_result *out)
 					detail, &out->committed, out->commit);
 		free(detail);
 	}
+done:
 	free(summary);
 	free(title);
 	free(manifest);
-	free(mpath);
 	strmap_free(by_path);
 	free(ch);
 	return error;

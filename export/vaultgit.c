@@ -61,6 +61,7 @@ int vaultgit_commit(const char *dir, const vaultgit_change *changes, size_t n,
 	git_oid tree_id, commit_id;
 	strbuf msg = STRBUF_INIT;
 	size_t added = 0, changed = 0, removed = 0;
+	bool touched = false; /* attackkb's own files changed */
 	int rc, error = 0;
 
 	*committed = false;
@@ -93,10 +94,13 @@ int vaultgit_commit(const char *dir, const vaultgit_change *changes, size_t n,
 		char *text = NULL;
 		size_t len;
 
+		/* Counts are of the vault's files, not of attackkb's own. */
+		bool own = strncmp(c->path, ".attackkb/", 10) == 0;
+
 		if (c->remove) {
 			if (old) {
 				git_index_remove(mem, c->path, 0);
-				removed++;
+				removed += !own;
 			}
 			continue;
 		}
@@ -128,7 +132,9 @@ int vaultgit_commit(const char *dir, const vaultgit_change *changes, size_t n,
 			error = git_fail(c->path);
 			goto done;
 		}
-		if (old)
+		if (own)
+			touched = true;
+		else if (old)
 			changed++;
 		else
 			added++;
@@ -138,7 +144,7 @@ int vaultgit_commit(const char *dir, const vaultgit_change *changes, size_t n,
 		goto done;
 	}
 	if ((base && git_oid_equal(&tree_id, git_tree_id(base))) ||
-	    (!base && added == 0))
+	    (!base && added == 0 && !touched))
 		goto done; /* nothing to commit */
 	if (git_tree_lookup(&tree, repo, &tree_id) < 0) {
 		error = git_fail("tree");

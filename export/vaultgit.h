@@ -25,7 +25,8 @@ typedef struct {
  * uncommitted. The committed paths are also updated in the repository's
  * index. No commit is made when the tree would not change. The message is
  * title, a blank line, "N added, N changed, N removed" (compared with
- * HEAD), and detail if not NULL. *committed tells whether a commit was
+ * HEAD; files under .attackkb/ are committed but not counted), and detail
+ * if not NULL. *committed tells whether a commit was
  * made, hex (41 bytes) gets its id or "". owned: the frontmatter keys
  * attackkb owns. Returns 0 or KB_ERROR (the libgit2 message). */
 int vaultgit_commit(const char *dir, const vaultgit_change *changes, size_t n,
