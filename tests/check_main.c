@@ -18,6 +18,7 @@ int main(void)
 		vaultfile_suite,
 		vaultnote_suite,
 		vault_suite,
+		obsidian_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	int failed;

@@ -16,6 +16,7 @@ Suite *app_suite(void);
 Suite *vaultfile_suite(void);
 Suite *vaultnote_suite(void);
 Suite *vault_suite(void);
+Suite *obsidian_suite(void);
 
 /* Fixture path relative to tests/ (the runner's working folder). */
 #define FIXTURE(name) "fixtures/" name
