@@ -11,6 +11,7 @@
 #include "kb/fsutil.h"
 #include "kb/limits.h"
 #include "kb/query.h"
+#include "kb/store.h"
 #include "kb/strbuf.h"
 #include "kb/strmap.h"
 #include "kb/xalloc.h"
@@ -21,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 const char *const obsidian_owned_keys[] = {
     "aliases", "tags",    "attack_id", "attack_type", "url",
@@ -195,7 +197,8 @@ struct exp {
 	strmap *by_id;        /* "section:ID" -> struct obj * (the best) */
 	struct vec rels;      /* struct rel * */
 	strmap *rel_seen;     /* relationship stix_id -> rel */
-	strmap *revoked_by;   /* stix_id -> successor stix_id */
+	strmap *revoked_by;   /* stix_id -> struct rel * whose type is the
+				 successor's stix_id */
 	strmap *analytics;    /* AN id -> struct analytic * */
 	struct vec anl;       /* struct analytic * */
 	strmap *refs;         /* stix_id -> struct reflist * */
@@ -301,28 +304,65 @@ static struct obj *row_obj(struct exp *x, const char *type, const char *id,
 
 /* ---- Loading ---------------------------------------------------------- */
 
-static int load_objects(struct exp *x, int d)
+static int dom_index(const struct exp *x, const char *domain)
+{
+	for (int d = 0; d < x->ndom; d++)
+		if (strcmp(x->dom[d].name, domain) == 0)
+			return d;
+	return -1;
+}
+
+static void set_fields(struct obj *o, const kb_rows *r, size_t i, int d)
+{
+	o->stix_id = cell(r, i, 0);
+	o->attack_id = cell(r, i, 1);
+	o->name = cell(r, i, 3);
+	o->description = cell(r, i, 4);
+	o->url = cell(r, i, 5);
+	o->revoked = strcmp(cell(r, i, 6), "0") != 0;
+	o->deprecated = strcmp(cell(r, i, 7), "0") != 0;
+	o->version = cell(r, i, 8);
+	o->created = cell(r, i, 9);
+	o->modified = cell(r, i, 10);
+	o->home = d;
+}
+
+static int cmp_obj_stix(const void *a, const void *b)
+{
+	return strcmp((*(struct obj *const *)a)->stix_id,
+		      (*(struct obj *const *)b)->stix_id);
+}
+
+/* Every object of every selected domain, at once: the exported ones get a
+ * note (described by the first exported domain holding them, their home);
+ * every domain holding them goes into their domains list. */
+static int load_objects(struct exp *x)
 {
 	kb_rows *r;
 	int error = query(&r, x,
 			  "SELECT stix_id, attack_id, type, name, description, "
 			  "url, revoked, deprecated, version, created, "
-			  "modified FROM attack_objects WHERE domain = ?1 AND "
-			  "type <> 'analytic' ORDER BY stix_id",
-			  x->dom[d].name);
+			  "modified, domain FROM attack_objects WHERE type <> "
+			  "'analytic'",
+			  NULL);
 
 	if (error < 0)
 		return error;
 	for (size_t i = 0; i < r->nrows; i++) {
 		const char *type = cell(r, i, 2);
-		struct obj *o = strmap_get(x->by_stix, cell(r, i, 0));
-		int k = kind_of(type);
+		int d = dom_index(x, cell(r, i, 11)), k = kind_of(type);
+		struct obj *o;
 
+		if (d < 0)
+			continue;
 		if (strcmp(type, "matrix") == 0) {
 			struct matrix *m = &x->dom[d].mx;
 
+			/* The live one (the smallest id if several). */
 			if (strcmp(cell(r, i, 6), "0") == 0 &&
-			    strcmp(cell(r, i, 7), "0") == 0 && !m->stix_id) {
+			    strcmp(cell(r, i, 7), "0") == 0 &&
+			    (!m->stix_id ||
+			     strcmp(cell(r, i, 0), m->stix_id) < 0)) {
 				m->stix_id = cell(r, i, 0);
 				m->name = cell(r, i, 3);
 			}
@@ -330,48 +370,35 @@ static int load_objects(struct exp *x, int d)
 		}
 		if (k < 0)
 			continue;
-		if (o) {
+		if ((o = strmap_get(x->by_stix, cell(r, i, 0)))) {
+			if (d < o->home)
+				set_fields(o, r, i, d);
 			o->in |= 1u << d;
 			continue;
 		}
 		o = alloc(x, sizeof(*o));
-		o->stix_id = cell(r, i, 0);
-		o->attack_id = cell(r, i, 1);
+		set_fields(o, r, i, d);
 		o->kind = (enum kind)k;
-		o->name = cell(r, i, 3);
-		o->description = cell(r, i, 4);
-		o->url = cell(r, i, 5);
-		o->revoked = strcmp(cell(r, i, 6), "0") != 0;
-		o->deprecated = strcmp(cell(r, i, 7), "0") != 0;
-		o->version = cell(r, i, 8);
-		o->created = cell(r, i, 9);
-		o->modified = cell(r, i, 10);
 		o->shortname = "";
-		o->home = d;
 		o->in = 1u << d;
 		vec_push(&x->objs, o);
 		strmap_put(x->by_stix, o->stix_id, o);
-		index_id(x, o);
 	}
-	return 0;
-}
-
-/* Every selected domain of each object (not only the exported ones). */
-static int load_domains(struct exp *x)
-{
-	kb_rows *r;
-	int error = query(&r, x,
-			  "SELECT stix_id, domain FROM attack_objects WHERE "
-			  "type <> 'analytic' ORDER BY stix_id, domain",
-			  NULL);
-
-	if (error < 0)
-		return error;
 	for (size_t i = 0; i < r->nrows; i++) {
 		struct obj *o = strmap_get(x->by_stix, cell(r, i, 0));
 
 		if (o)
-			vec_push_str(&o->domains, cell(r, i, 1));
+			vec_push_str(&o->domains, cell(r, i, 11));
+	}
+	if (x->objs.n > 1)
+		qsort(x->objs.v, x->objs.n, sizeof(*x->objs.v), cmp_obj_stix);
+	for (size_t i = 0; i < x->objs.n; i++) {
+		struct obj *o = x->objs.v[i];
+
+		if (o->domains.n > 1)
+			qsort(o->domains.v, o->domains.n, sizeof(*o->domains.v),
+			      cmp_str);
+		index_id(x, o);
 	}
 	return 0;
 }
@@ -379,10 +406,11 @@ static int load_domains(struct exp *x)
 static int load_relationships(struct exp *x, int d)
 {
 	kb_rows *r;
+	/* cur, not live: revoked-by relationships may be revoked. */
 	int error = query(&r, x,
 			  "SELECT stix_id, rel_type, source_ref, target_ref, "
-			  "description FROM live WHERE domain = ?1 AND "
-			  "rel_type IS NOT NULL",
+			  "description, revoked = 0 AND deprecated = 0 FROM "
+			  "cur WHERE domain = ?1 AND rel_type IS NOT NULL",
 			  x->dom[d].name);
 
 	if (error < 0)
@@ -393,14 +421,19 @@ static int load_relationships(struct exp *x, int d)
 		struct rel *rel;
 
 		if (strcmp(cell(r, i, 1), "revoked-by") == 0) {
-			if (!strmap_get(x->revoked_by, cell(r, i, 2)))
-				strmap_put(x->revoked_by, cell(r, i, 2),
-					   (void *)cell(r, i, 3));
+			/* Several for one object: the smallest id wins. */
+			rel = strmap_get(x->revoked_by, cell(r, i, 2));
+			if (!rel || strcmp(cell(r, i, 0), rel->stix_id) < 0) {
+				rel = alloc(x, sizeof(*rel));
+				rel->stix_id = cell(r, i, 0);
+				rel->type = cell(r, i, 3); /* the successor */
+				strmap_put(x->revoked_by, cell(r, i, 2), rel);
+			}
 			continue;
 		}
-		/* As the relationships view: both ends live. */
-		if (!s || !t || !live(s) || !live(t) ||
-		    strmap_get(x->rel_seen, cell(r, i, 0)))
+		/* As the relationships view: it and both ends live. */
+		if (strcmp(cell(r, i, 5), "1") != 0 || !s || !t || !live(s) ||
+		    !live(t) || strmap_get(x->rel_seen, cell(r, i, 0)))
 			continue;
 		rel = alloc(x, sizeof(*rel));
 		rel->stix_id = cell(r, i, 0);
@@ -415,17 +448,6 @@ static int load_relationships(struct exp *x, int d)
 		if (strcmp(rel->type, "subtechnique-of") == 0 && !s->parent)
 			s->parent = t;
 	}
-	/* Revoked relationships are not live: take revoked-by from cur. */
-	error = query(&r, x,
-		      "SELECT source_ref, target_ref FROM cur WHERE domain = "
-		      "?1 AND rel_type = 'revoked-by' ORDER BY stix_id",
-		      x->dom[d].name);
-	if (error < 0)
-		return error;
-	for (size_t i = 0; i < r->nrows; i++)
-		if (!strmap_get(x->revoked_by, cell(r, i, 0)))
-			strmap_put(x->revoked_by, cell(r, i, 0),
-				   (void *)cell(r, i, 1));
 	return 0;
 }
 
@@ -590,12 +612,17 @@ static int cmp_ref(const void *a, const void *b)
 static int load_refs(struct exp *x, int d)
 {
 	kb_rows *r;
-	struct reflist *l = NULL;
-	/* Unsorted (a sort costs a third of the query): lists are sorted
-	 * by ord afterwards. */
+	struct reflist *l = NULL; /* the list of owner */
+	const char *owner = NULL;
+	/* Through live first (CROSS JOIN), with no condition on the
+	 * references (external_id is tested here): else SQLite reads the
+	 * objects in the order of the references, three times slower.
+	 * Unsorted: lists are sorted by ord afterwards. */
 	int error = query(&r, x,
-			  "SELECT stix_id, source_name, url, description, ord "
-			  "FROM refs WHERE domain = ?1 AND external_id = ''",
+			  "SELECT r.stix_id, r.source_name, r.url, "
+			  "r.description, r.ord, r.external_id FROM live o "
+			  "CROSS JOIN refs r ON r.stix_id = o.stix_id AND "
+			  "r.domain = o.domain WHERE o.domain = ?1",
 			  x->dom[d].name);
 
 	if (error < 0)
@@ -603,8 +630,11 @@ static int load_refs(struct exp *x, int d)
 	for (size_t i = 0; i < r->nrows; i++) {
 		struct ref *ref, *old;
 
-		if (!l || strcmp(cell(r, i, 0), cell(r, i - 1, 0)) != 0) {
-			l = strmap_get(x->refs, cell(r, i, 0));
+		if (*cell(r, i, 5)) /* the object's own ID, not a source */
+			continue;
+		if (!l || strcmp(cell(r, i, 0), owner) != 0) {
+			owner = cell(r, i, 0);
+			l = strmap_get(x->refs, owner);
 			if (!l) {
 				l = alloc(x, sizeof(*l));
 				l->home = d;
@@ -665,11 +695,11 @@ static void link_successors(struct exp *x)
 		if (!o->revoked)
 			continue;
 		for (int depth = 0; depth < 32; depth++) {
-			const char *next = strmap_get(x->revoked_by, id);
+			const struct rel *next = strmap_get(x->revoked_by, id);
 
 			if (!next)
 				break;
-			id = next;
+			id = next->type;
 			s = strmap_get(x->by_stix, id);
 		}
 		o->successor = s != o ? s : NULL;
@@ -1868,18 +1898,10 @@ static int pick_domains(struct exp *x, const obsidian_opts *opts)
 
 static int load(struct exp *x, const obsidian_opts *opts)
 {
-	kb_rows *r;
 	int error;
 
-	/* Reading through memory maps is a third faster here (a read-only
-	 * connection's setting; SQLite ignores it where unsupported). */
-	if ((error = query(&r, x, "PRAGMA mmap_size = 1073741824", NULL)) < 0 ||
-	    (error = pick_domains(x, opts)) < 0)
-		return error;
-	for (int d = 0; d < x->ndom; d++)
-		if ((error = load_objects(x, d)) < 0)
-			return error;
-	if ((error = load_domains(x)) < 0)
+	(void)opts;
+	if ((error = load_objects(x)) < 0)
 		return error;
 	for (int d = 0; d < x->ndom; d++)
 		if ((error = load_relationships(x, d)) < 0 ||
@@ -2111,6 +2133,176 @@ static void exp_free(struct exp *x)
 	vaultfile_names_free(x->names);
 }
 
+/* ---- Re-export with nothing to do ------------------------------------ */
+
+/* Bump when the files attackkb writes change for the same store. */
+#define OBSIDIAN_FORMAT "1"
+/* What the last export wrote: see save_state(). */
+#define STATE_FILE ".attackkb/obsidian"
+
+/* A hash of everything the files depend on: attackkb's version, the
+ * exported domains, and each selected release (domain, version, bytes
+ * ingested and when: a rebuilt store counts as new). */
+static int fingerprint(struct exp *x, uint64_t *out)
+{
+	const struct kb_named_query *q = kb_query_find("releases");
+	strbuf b = STRBUF_INIT;
+	kb_rows *r;
+	int error;
+
+	if (!q)
+		return kb_error_set(KB_ERROR, "no 'releases' query");
+	if ((error = query(&r, x, q->sql, NULL)) < 0)
+		return error;
+	strbuf_puts(&b, "attackkb " KB_VERSION " obsidian " OBSIDIAN_FORMAT
+			"\n");
+	for (int d = 0; d < x->ndom; d++)
+		strbuf_printf(&b, "export %s\n", x->dom[d].name);
+	for (size_t i = 0; i < r->nrows; i++) {
+		strbuf_puts(&b, "release");
+		for (size_t c = 0; c < r->ncols; c++)
+			strbuf_printf(&b, " %s=%s", r->cols[c], cell(r, i, c));
+		strbuf_putc(&b, '\n');
+	}
+	*out = vaultnote_hash(b.ptr, b.len);
+	strbuf_free(&b);
+	return 0;
+}
+
+static uint64_t paths_hash(const struct exp *x)
+{
+	strbuf b = STRBUF_INIT;
+	uint64_t h;
+
+	for (size_t i = 0; i < x->notes.n; i++)
+		strbuf_printf(&b, "%s\n",
+			      ((struct note *)x->notes.v[i])->relpath);
+	h = vaultnote_hash(b.ptr, b.len);
+	strbuf_free(&b);
+	return h;
+}
+
+/* Remember the input and the files of a completed export. */
+static void save_state(const struct exp *x, const char *dir, uint64_t fp)
+{
+	char *path = fsutil_path_join(dir, STATE_FILE);
+	char *text = xasprintf("# attackkb obsidian export 1\ninput %016" PRIx64
+			       "\nfiles %zu %016" PRIx64 "\n",
+			       fp, x->notes.n, paths_hash(x));
+
+	/* Only an optimisation: without it the next export does it all. */
+	if (fsutil_write_atomic(path, text, strlen(text)) < 0)
+		kb_error_clear();
+	free(text);
+	free(path);
+}
+
+static bool hex16(uint64_t *out, const char *s)
+{
+	char *end;
+
+	if (strspn(s, "0123456789abcdef") < 16)
+		return false;
+	*out = strtoull(s, &end, 16);
+	return end == s + 16;
+}
+
+/* The last export had the same input (fp) and every file it wrote is
+ * still as it left it: the generated parts of each note (the analyst's
+ * text around them may have changed: it is theirs), each whole file; no
+ * journal, no conflict file, no other file in the manifest. Then the
+ * export would write nothing: fill out's report with every file
+ * unchanged and return true. Reads the manifest as export/vault.h
+ * documents it; the vault must be open (locked). Anything unexpected:
+ * false, and the export is done in full. */
+static bool fast_unchanged(const char *dir, uint64_t fp, obsidian_result *out)
+{
+	const char *const *owned = obsidian_owned_keys;
+	char *state = NULL, *manifest = NULL, *path;
+	strbuf paths = STRBUF_INIT;
+	uint64_t want_fp, want_paths;
+	size_t len, want_n, n = 0;
+	vault_report *rep = &out->report;
+	struct stat st;
+	bool ok = false;
+
+	path = fsutil_path_join(dir, STATE_FILE);
+	if (fsutil_read_file(&state, &len, path, 4096) < 0)
+		goto done;
+	free(path);
+	path = fsutil_path_join(dir, ".attackkb/journal");
+	if (lstat(path, &st) == 0 ||
+	    sscanf(state,
+		   "# attackkb obsidian export 1 input %16" SCNx64
+		   " files %zu %16" SCNx64,
+		   &want_fp, &want_n, &want_paths) != 3 ||
+	    want_fp != fp)
+		goto done;
+	free(path);
+	path = fsutil_path_join(dir, ".attackkb/manifest");
+	if (fsutil_read_file(&manifest, &len, path, KB_MAX_MANIFEST_FILE) < 0)
+		goto done;
+	for (char *l = manifest, *nl; *l; l = nl + 1) {
+		uint64_t file, region = 0, props = 0;
+		char *text = NULL, *rel, kind = l[0];
+		size_t tlen;
+		vaultnote_hashes h;
+		bool same;
+
+		if (!(nl = strchr(l, '\n')))
+			goto done;
+		*nl = '\0';
+		if (l[0] == '#')
+			continue;
+		/* KIND FILE REGION PROPS PATH */
+		if (strlen(l) < 2 + 17 + 2 + 2 + 1 || l[1] != ' ' ||
+		    !hex16(&file, l + 2) || l[18] != ' ')
+			goto done;
+		if (kind == 'f' && strncmp(l + 19, "- - ", 4) == 0) {
+			rel = l + 23;
+		} else if ((kind == 'n' || kind == 'N') && strlen(l) > 53 &&
+			   hex16(&region, l + 19) && l[35] == ' ' &&
+			   hex16(&props, l + 36) && l[52] == ' ') {
+			rel = l + 53;
+		} else {
+			goto done;
+		}
+		strbuf_printf(&paths, "%s\n", rel);
+		free(path);
+		path = fsutil_path_join(dir, rel);
+		if (lstat(path, &st) < 0 || !S_ISREG(st.st_mode) ||
+		    fsutil_read_file(&text, &tlen, path, KB_MAX_NOTE_FILE) < 0)
+			goto done;
+		same = !memchr(text, '\r', tlen) &&
+		       (kind == 'f'
+			    ? vaultnote_hash(text, tlen) == file
+			    : vaultnote_hashes_of(&h, text, tlen, owned) == 0 &&
+				  h.region == region && h.props == props);
+		free(text);
+		if (!same)
+			goto done;
+		rep->items = xreallocarray(rep->items, n + 1,
+					   sizeof(*rep->items));
+		rep->items[n++] = (vault_item){.path = xstrdup(rel),
+					       .status = VAULT_UNCHANGED};
+		rep->n = n;
+	}
+	ok = n == want_n && vaultnote_hash(paths.ptr, paths.len) == want_paths;
+done:
+	kb_error_clear();
+	if (ok) {
+		rep->count[VAULT_UNCHANGED] = n;
+		out->files = n;
+	} else {
+		vault_report_free(rep);
+	}
+	strbuf_free(&paths);
+	free(manifest);
+	free(state);
+	free(path);
+	return ok;
+}
+
 int obsidian_export(kb_store *store, const char *dir,
 		    const obsidian_opts *opts, obsidian_result *out)
 {
@@ -2118,6 +2310,7 @@ int obsidian_export(kb_store *store, const char *dir,
 	struct exp x = {0};
 	vault_opts vo = VAULT_OPTS_INIT;
 	vault *v = NULL;
+	uint64_t fp = 0;
 	int error;
 
 	memset(out, 0, sizeof(*out));
@@ -2131,10 +2324,9 @@ int obsidian_export(kb_store *store, const char *dir,
 	x.analytics = strmap_new();
 	x.refs = strmap_new();
 	x.source_ref = strmap_new();
-	if ((error = load(&x, opts)) < 0)
+	if ((error = pick_domains(&x, opts)) < 0 ||
+	    (error = fingerprint(&x, &fp)) < 0)
 		goto done;
-	assign_names(&x);
-	render(&x);
 	out->release = release_text(&x);
 	vo.owned_keys = obsidian_owned_keys;
 	vo.prune = opts->prune;
@@ -2142,6 +2334,14 @@ int obsidian_export(kb_store *store, const char *dir,
 	vo.dry_run = opts->dry_run;
 	if ((error = vault_open(&v, dir, &vo)) < 0)
 		goto done;
+	/* Nothing changed since the last export: done without reading the
+	 * store (see fast_unchanged()). */
+	if (!opts->git && fast_unchanged(dir, fp, out))
+		goto done;
+	if ((error = load(&x, opts)) < 0)
+		goto done;
+	assign_names(&x);
+	render(&x);
 	for (size_t i = 0; i < x.notes.n && error == 0; i++) {
 		struct note *n = x.notes.v[i];
 
@@ -2153,6 +2353,8 @@ int obsidian_export(kb_store *store, const char *dir,
 	 * stale (and be pruned). The journal keeps what was written. */
 	if (error == 0)
 		error = vault_finish(v, &out->report);
+	if (error == 0 && !opts->dry_run)
+		save_state(&x, dir, fp);
 	if (error == 0 && opts->git && !opts->dry_run)
 		error = commit(&x, dir, out);
 done:
