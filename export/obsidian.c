@@ -17,12 +17,14 @@
 #include "kb/xalloc.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 const char *const obsidian_owned_keys[] = {
     "aliases", "tags",    "attack_id", "attack_type", "url",
@@ -865,7 +867,7 @@ static void text(strbuf *b, struct notectx *c, const char *s,
 	obsmd_text_indented(b, s, &r, indent);
 }
 
-static void link(strbuf *b, const struct obj *o)
+static void note_link(strbuf *b, const struct obj *o)
 {
 	obsmd_wikilink(b, o->link, NULL, false);
 }
@@ -878,7 +880,7 @@ static void rel_items(strbuf *b, struct notectx *c, struct vec *rels,
 		struct rel *r = rels->v[i];
 
 		strbuf_puts(b, "- ");
-		link(b, to_src ? r->src : r->dst);
+		note_link(b, to_src ? r->src : r->dst);
 		if (*r->description) {
 			strbuf_puts(b, ": ");
 			text(b, c, r->description, r->stix_id, 2);
@@ -1184,7 +1186,7 @@ static void list_section(strbuf *b, const char *title, const struct vec *v)
 	strbuf_printf(b, "\n## %s\n\n", title);
 	for (size_t i = 0; i < v->n; i++) {
 		strbuf_puts(b, "- ");
-		link(b, v->v[i]);
+		note_link(b, v->v[i]);
 		strbuf_putc(b, '\n');
 	}
 }
@@ -1243,7 +1245,7 @@ static void detection_section(strbuf *b, struct notectx *c)
 		struct obj *s = ((struct rel *)v.v[i])->src;
 
 		strbuf_puts(b, "\n### ");
-		link(b, s);
+		note_link(b, s);
 		strbuf_puts(b, "\n\n");
 		for (size_t j = 0; j < s->analytics.n; j++) {
 			const struct analytic *a = s->analytics.v[j];
@@ -1331,7 +1333,7 @@ static void dc_analytics_section(strbuf *b, struct exp *x, struct obj *o)
 		strbuf_puts(b, "- ");
 		obsmd_wikilink(b, a->link, a->attack_id, false);
 		strbuf_puts(b, " in ");
-		link(b, a->strategy);
+		note_link(b, a->strategy);
 		strbuf_putc(b, '\n');
 	}
 }
@@ -1344,7 +1346,7 @@ static void technique_item(strbuf *b, const struct obj *t,
 				  BIT(K_SUBTECHNIQUE));
 
 	strbuf_puts(b, "- ");
-	link(b, t);
+	note_link(b, t);
 	strbuf_putc(b, '\n');
 	for (size_t i = 0; i < subs.n; i++) {
 		struct obj *s = ((struct rel *)subs.v[i])->src;
@@ -1352,7 +1354,7 @@ static void technique_item(strbuf *b, const struct obj *t,
 		if (tactic && !vec_has(&s->tactics, (void *)tactic))
 			continue;
 		strbuf_puts(b, "  - ");
-		link(b, s);
+		note_link(b, s);
 		strbuf_putc(b, '\n');
 	}
 	free(subs.v);
@@ -1398,7 +1400,7 @@ static void header_line(strbuf *b, struct notectx *c)
 	}
 	if (o->parent) {
 		strbuf_puts(b, " of ");
-		link(b, o->parent);
+		note_link(b, o->parent);
 	}
 	if (*o->version)
 		strbuf_printf(b, " · version %s", o->version);
@@ -1417,7 +1419,7 @@ static char *object_body(struct exp *x, struct obj *o)
 			      kinds[o->kind].tag);
 		if (o->successor) {
 			strbuf_puts(&b, ": it is now ");
-			link(&b, o->successor);
+			note_link(&b, o->successor);
 		}
 		strbuf_puts(&b, ".\n");
 	} else if (o->deprecated) {
@@ -1443,7 +1445,7 @@ static char *object_body(struct exp *x, struct obj *o)
 				strbuf_puts(&b, "\n## Sub-techniques\n\n");
 				for (size_t i = 0; i < subs.n; i++) {
 					strbuf_puts(&b, "- ");
-					link(&b, ((struct rel *)subs.v[i])->src);
+					note_link(&b, ((struct rel *)subs.v[i])->src);
 					strbuf_putc(&b, '\n');
 				}
 			}
@@ -1635,7 +1637,7 @@ static void type_index(struct exp *x, enum kind k)
 				technique_item(&b, o, NULL);
 			} else {
 				strbuf_puts(&b, "- ");
-				link(&b, o);
+				note_link(&b, o);
 				strbuf_putc(&b, '\n');
 			}
 		}
@@ -1647,10 +1649,10 @@ static void type_index(struct exp *x, enum kind k)
 			if (live(o))
 				continue;
 			strbuf_puts(&b, "- ");
-			link(&b, o);
+			note_link(&b, o);
 			if (o->revoked && o->successor) {
 				strbuf_puts(&b, ": revoked, now ");
-				link(&b, o->successor);
+				note_link(&b, o->successor);
 			} else {
 				strbuf_puts(&b, o->revoked ? ": revoked"
 							   : ": deprecated");
@@ -1946,14 +1948,8 @@ static bool has_kind(const struct exp *x, enum kind k)
 	return false;
 }
 
-static void render(struct exp *x)
+static void render_indexes(struct exp *x)
 {
-	for (size_t i = 0; i < x->objs.n; i++) {
-		struct obj *o = x->objs.v[i];
-
-		add_note(x, xstrdup(o->relpath), object_frontmatter(x, o),
-			 object_body(x, o));
-	}
 	for (int k = 0; k < K_NKINDS; k++)
 		if (has_kind(x, (enum kind)k))
 			type_index(x, (enum kind)k);
@@ -1964,8 +1960,121 @@ static void render(struct exp *x)
 			matrix_canvas(x, d);
 		}
 	}
+}
+
+static int put_note(vault *v, const struct note *n)
+{
+	return n->data ? vault_put_file(v, n->relpath, n->data, n->len)
+		       : vault_put_note(v, n->relpath, n->fm, n->body);
+}
+
+/* Object notes are rendered by worker threads while this one writes them,
+ * in order, as they become ready: the vault sees the same sequence of
+ * puts whatever the timing. The workers only read what load() built. */
+struct pipeline {
+	struct exp *x;
+	struct note **slot;   /* one per object, NULL until rendered */
+	size_t next;          /* the next object to render */
+	bool stop;            /* the writer failed: render no more */
+	pthread_mutex_t lock; /* guards next, slot[], stop */
+	pthread_cond_t ready; /* a slot was filled */
+};
+
+static struct note *render_object(struct exp *x, struct obj *o)
+{
+	struct note *n = xcalloc(1, sizeof(*n));
+
+	n->relpath = xstrdup(o->relpath);
+	n->fm = object_frontmatter(x, o);
+	n->body = object_body(x, o);
+	return n;
+}
+
+static void *render_worker(void *arg)
+{
+	struct pipeline *p = arg;
+
+	for (;;) {
+		size_t i;
+		struct note *n;
+
+		pthread_mutex_lock(&p->lock);
+		i = p->next++;
+		if (p->stop || i >= p->x->objs.n) {
+			pthread_mutex_unlock(&p->lock);
+			return NULL;
+		}
+		pthread_mutex_unlock(&p->lock);
+		n = render_object(p->x, p->x->objs.v[i]);
+		pthread_mutex_lock(&p->lock);
+		p->slot[i] = n;
+		pthread_cond_broadcast(&p->ready);
+		pthread_mutex_unlock(&p->lock);
+	}
+}
+
+#define RENDER_THREADS 3 /* workers at most; fewer on fewer cores */
+
+static int cmp_obj_path(const void *a, const void *b)
+{
+	return strcmp((*(struct obj *const *)a)->relpath,
+		      (*(struct obj *const *)b)->relpath);
+}
+
+/* Render every note and put it into v: the indexes first, then the
+ * objects' notes in path order. Every note rendered ends in x->notes,
+ * sorted by path. Returns 0 or vault_put_*()'s error. */
+static int render_and_put(struct exp *x, vault *v)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	size_t nw = cores < 2 ? 0 : (size_t)cores - 1, started = 0;
+	struct pipeline p = {x, NULL, 0, false, PTHREAD_MUTEX_INITIALIZER,
+			     PTHREAD_COND_INITIALIZER};
+	pthread_t tids[RENDER_THREADS];
+	int error = 0;
+
+	if (nw > RENDER_THREADS)
+		nw = RENDER_THREADS;
+	if (x->objs.n > 1)
+		qsort(x->objs.v, x->objs.n, sizeof(*x->objs.v), cmp_obj_path);
+	render_indexes(x);
+	for (size_t i = 0; i < x->notes.n && error == 0; i++)
+		error = put_note(v, x->notes.v[i]);
+	p.slot = xcalloc(x->objs.n + 1, sizeof(*p.slot));
+	/* With no thread, this one renders each note before putting it. */
+	while (started < nw && x->objs.n >= 256 &&
+	       pthread_create(&tids[started], NULL, render_worker, &p) == 0)
+		started++;
+	for (size_t i = 0; i < x->objs.n && error == 0; i++) {
+		struct note *n;
+
+		if (started == 0) {
+			n = render_object(x, x->objs.v[i]);
+		} else {
+			pthread_mutex_lock(&p.lock);
+			while (!p.slot[i])
+				pthread_cond_wait(&p.ready, &p.lock);
+			n = p.slot[i];
+			p.slot[i] = NULL;
+			pthread_mutex_unlock(&p.lock);
+		}
+		vec_push(&x->notes, n);
+		error = put_note(v, n);
+	}
+	pthread_mutex_lock(&p.lock);
+	p.stop = true; /* after an error: nobody waits for the rest */
+	pthread_mutex_unlock(&p.lock);
+	for (size_t t = 0; t < started; t++)
+		pthread_join(tids[t], NULL);
+	for (size_t i = 0; i < x->objs.n; i++)
+		if (p.slot[i])
+			vec_push(&x->notes, p.slot[i]); /* freed with them */
+	free(p.slot);
+	pthread_mutex_destroy(&p.lock);
+	pthread_cond_destroy(&p.ready);
 	if (x->notes.n > 1)
 		qsort(x->notes.v, x->notes.n, sizeof(*x->notes.v), cmp_note);
+	return error;
 }
 
 static char *release_text(const struct exp *x)
@@ -2341,13 +2450,7 @@ int obsidian_export(kb_store *store, const char *dir,
 	if ((error = load(&x, opts)) < 0)
 		goto done;
 	assign_names(&x);
-	render(&x);
-	for (size_t i = 0; i < x.notes.n && error == 0; i++) {
-		struct note *n = x.notes.v[i];
-
-		error = n->data ? vault_put_file(v, n->relpath, n->data, n->len)
-				: vault_put_note(v, n->relpath, n->fm, n->body);
-	}
+	error = render_and_put(&x, v);
 	out->files = x.notes.n;
 	/* After a failed put, no finish: the notes not yet put would look
 	 * stale (and be pruned). The journal keeps what was written. */

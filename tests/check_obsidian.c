@@ -29,7 +29,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #define ENTERPRISE "../data/attack/enterprise-attack-18.1.json.gz"
@@ -591,6 +595,69 @@ START_TEST(test_hostile_names_stay_inside)
 }
 END_TEST
 
+/* Files whose name starts like fsutil's temporary files. */
+static size_t temp_files(const char *dir)
+{
+	struct files f = list_files(dir, true);
+	size_t n = 0;
+
+	for (size_t i = 0; i < f.n; i++)
+		n += strncmp(base_name(f.v[i]), ".attackkb-tmp-", 14) == 0;
+	files_free(&f);
+	return n;
+}
+
+START_TEST(test_disk_full)
+{
+	stix_opts so = STIX_OPTS_INIT;
+	stix_result sr;
+	obsidian_opts oo = {0};
+	obsidian_result r;
+	struct rlimit old, lim;
+	char *vd = fsutil_path_join(fx_dir, "vault");
+	struct files f;
+	int rc;
+
+	ck_assert_int_eq(stix_ingest_file(fx_store, HOSTILE, &so, &sr), 0);
+	/* Writes past 1500 bytes fail (EFBIG), as on a full disk. */
+	ck_assert_int_eq(getrlimit(RLIMIT_FSIZE, &old), 0);
+	lim = old;
+	lim.rlim_cur = 1500;
+	signal(SIGXFSZ, SIG_IGN);
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &lim), 0);
+	rc = obsidian_export(fx_store, vd, &oo, &r);
+	ck_assert_int_eq(setrlimit(RLIMIT_FSIZE, &old), 0);
+	signal(SIGXFSZ, SIG_DFL);
+	ck_assert_int_eq(rc, KB_EIO);
+	ck_assert_msg(strstr(kb_error_last(), vd), "%s", kb_error_last());
+	obsidian_result_free(&r);
+	/* No half-written file: every note there is whole. */
+	ck_assert_uint_eq(temp_files(vd), 0);
+	f = list_files(vd, false);
+	ck_assert_uint_gt(f.n, 0);
+	ck_assert_uint_lt(f.n, 17);
+	for (size_t i = 0; i < f.n; i++) {
+		char *t = slurp_in(vd, f.v[i]);
+
+		ck_assert_msg(strstr(f.v[i], ".canvas") ||
+				  strstr(t, "\n%% attackkb:end %%\n"),
+			      "%s is cut short", f.v[i]);
+		free(t);
+	}
+	files_free(&f);
+	/* The next export finishes the job. */
+	r = export_fx(vd, &oo);
+	ck_assert_uint_eq(r.report.count[VAULT_CONFLICT], 0);
+	ck_assert_uint_eq(r.report.count[VAULT_FOREIGN], 0);
+	ck_assert_uint_eq(r.report.count[VAULT_ADDED] +
+			      r.report.count[VAULT_UNCHANGED],
+			  17);
+	obsidian_result_free(&r);
+	ck_assert_uint_eq(check_links(vd), 45);
+	free(vd);
+}
+END_TEST
+
 START_TEST(test_errors)
 {
 	stix_opts so = STIX_OPTS_INIT;
@@ -1093,6 +1160,57 @@ START_TEST(test_edited_region_conflicts)
 }
 END_TEST
 
+START_TEST(test_killed_export)
+{
+	char *k = fsutil_path_join(edir, "k");
+	struct timespec pause = {0, 150 * 1000000L};
+	obsidian_result r;
+	struct files f;
+	pid_t pid;
+
+	/* Kill an export in the middle of its writes. */
+	if ((pid = fork()) == 0) {
+		obsidian_opts oo = {0};
+		kb_store *st;
+
+		oo.domains = enterprise_only;
+		if (kb_store_open(&st, edb, KB_STORE_READONLY) == 0)
+			obsidian_export(st, k, &oo, &r);
+		_exit(0);
+	}
+	ck_assert_int_ge(pid, 0);
+	for (int i = 0; i < 100 && !exists_in(k, "Campaigns"); i++)
+		nanosleep(&pause, NULL); /* until it writes notes */
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	f = list_files(k, false);
+	for (size_t i = 0; i < f.n; i++) {
+		char *t;
+
+		if (strncmp(base_name(f.v[i]), ".attackkb-tmp-", 14) == 0)
+			continue; /* hidden; never taken for a note */
+		t = slurp_in(k, f.v[i]);
+		ck_assert_msg(strstr(f.v[i], ".canvas") ||
+				  strstr(t, "\n%% attackkb:end %%\n"),
+			      "%s is cut short", f.v[i]);
+		free(t);
+	}
+	files_free(&f);
+	/* The next export finishes the job: nothing foreign, no conflict. */
+	r = export_e("k", enterprise_only, false);
+	ck_assert_uint_eq(r.report.count[VAULT_CONFLICT], 0);
+	ck_assert_uint_eq(r.report.count[VAULT_FOREIGN], 0);
+	ck_assert_uint_eq(r.report.count[VAULT_ADDED] +
+			      r.report.count[VAULT_UNCHANGED] +
+			      r.report.count[VAULT_ADOPTED],
+			  2994);
+	ck_assert_uint_gt(r.report.count[VAULT_ADDED], 0); /* was cut */
+	ck_assert_uint_gt(r.report.count[VAULT_UNCHANGED], 0);
+	obsidian_result_free(&r);
+	free(k);
+}
+END_TEST
+
 static size_t count_commits(const char *dir, char **title)
 {
 	git_repository *repo;
@@ -1247,6 +1365,7 @@ Suite *obsidian_suite(void)
 	tcase_add_checked_fixture(hostile, fx_store_setup, fx_store_teardown);
 	tcase_add_test(hostile, test_hostile_names_stay_inside);
 	tcase_add_test(hostile, test_errors);
+	tcase_add_test(hostile, test_disk_full);
 	suite_add_tcase(s, hostile);
 	tcase_set_timeout(ent, 120);
 	tcase_add_unchecked_fixture(ent, enterprise_setup, enterprise_teardown);
@@ -1259,6 +1378,7 @@ Suite *obsidian_suite(void)
 	tcase_add_test(ent, test_same_store_same_bytes);
 	tcase_add_test(ent, test_analyst_edits_survive);
 	tcase_add_test(ent, test_edited_region_conflicts);
+	tcase_add_test(ent, test_killed_export);
 	tcase_add_test(ent, test_git_one_commit_per_change);
 	tcase_add_test(ent, test_cli);
 	suite_add_tcase(s, ent);
