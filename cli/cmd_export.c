@@ -75,7 +75,8 @@ static int export_obsidian(struct kb_ctx *ctx, int argc, char **argv)
 			for (char *s = optarg, *e; *s; s = e + (*e != '\0')) {
 				e = s + strcspn(s, ",");
 				if (e > s && nd < (size_t)argc)
-					domains[nd++] = xstrndup(s, (size_t)(e - s));
+					domains[nd++] =
+						xstrndup(s, (size_t)(e - s));
 			}
 			break;
 		case 'g':
@@ -158,15 +159,18 @@ const struct kb_command cmd_export = {
 	    "NAME.attackkb-new.md (a conflict). Files attackkb did not write\n"
 	    "are never touched. DIR/.attackkb/manifest records what attackkb\n"
 	    "wrote.\n\n"
-	    "  --domain D    only domain D (enterprise, mobile, ics); repeat or\n"
-	    "                use commas for several; default: every domain\n"
-	    "  --prune       delete notes of objects no longer in the release,\n"
+	    "  --domain D    only domain D (enterprise, mobile, ics);\n"
+	    "                repeat it or use commas for several;\n"
+	    "                default: every domain in the store\n"
+	    "  --prune       delete notes of objects no longer exported,\n"
 	    "                if nobody edited them (else they are reported)\n"
-	    "  --git         commit the export in DIR's git repository (created\n"
-	    "                if needed): one commit per export that changed\n"
-	    "                something, holding only what attackkb wrote\n"
+	    "  --git         commit the export in DIR's git repository\n"
+	    "                (created if needed): one commit per export that\n"
+	    "                changed something, holding only what attackkb\n"
+	    "                wrote\n"
 	    "  --dry-run     report what would change, write nothing\n"
-	    "  --sync        fsync every file (survives a power cut; slower)\n\n"
+	    "  --sync        fsync every file (survives a power cut;\n"
+	    "                slower)\n\n"
 	    "The global --release X.Y exports an older stored release.\n",
 	.flags = CMD_NEEDS_STORE,
 	.run = cmd_export_run,

@@ -276,7 +276,8 @@ static void index_id(struct exp *x, struct obj *o)
 	char key[64];
 	struct obj *old;
 
-	if (!*o->attack_id || !id_key(key, kinds[o->kind].section, o->attack_id))
+	if (!*o->attack_id ||
+	    !id_key(key, kinds[o->kind].section, o->attack_id))
 		return;
 	old = strmap_get(x->by_id, key);
 	if (!old || rank(o) < rank(old) ||
@@ -1049,14 +1050,13 @@ static void add_tags(struct vec *tags, struct vec *owned, const char *prefix,
 	free(group.v);
 }
 
-static char *object_frontmatter(struct exp *x, struct obj *o)
+static char *object_frontmatter(const struct obj *o)
 {
 	strbuf b = STRBUF_INIT, t = STRBUF_INIT;
 	struct vec aliases = {0}, tags = {0}, owned = {0}, names = {0};
 	struct vec sorted_aliases = {0};
 	char *idname = NULL;
 
-	(void)x;
 	if (*o->attack_id)
 		vec_push_str(&aliases, o->attack_id);
 	if (*o->name)
@@ -1445,7 +1445,9 @@ static char *object_body(struct exp *x, struct obj *o)
 				strbuf_puts(&b, "\n## Sub-techniques\n\n");
 				for (size_t i = 0; i < subs.n; i++) {
 					strbuf_puts(&b, "- ");
-					note_link(&b, ((struct rel *)subs.v[i])->src);
+					struct rel *r = subs.v[i];
+
+					note_link(&b, r->src);
 					strbuf_putc(&b, '\n');
 				}
 			}
@@ -1706,7 +1708,8 @@ static void matrix_note(struct exp *x, int d)
 	strbuf b = STRBUF_INIT;
 
 	strbuf_printf(&b, "**%s**, ATT&CK v%s: techniques by tactic, in the "
-			  "matrix's order. Also as a canvas: [[%s.canvas|canvas]]\n\n",
+			  "matrix's order. Also as a canvas: "
+			  "[[%s.canvas|canvas]]\n\n",
 		      dm->title, dm->version, dm->matrix_link);
 	for (size_t i = 0; i < n; i++) {
 		struct obj *ta = dm->mx.tactics.v[i];
@@ -1898,11 +1901,10 @@ static int pick_domains(struct exp *x, const obsidian_opts *opts)
 	return 0;
 }
 
-static int load(struct exp *x, const obsidian_opts *opts)
+static int load(struct exp *x)
 {
 	int error;
 
-	(void)opts;
 	if ((error = load_objects(x)) < 0)
 		return error;
 	for (int d = 0; d < x->ndom; d++)
@@ -1985,7 +1987,7 @@ static struct note *render_object(struct exp *x, struct obj *o)
 	struct note *n = xcalloc(1, sizeof(*n));
 
 	n->relpath = xstrdup(o->relpath);
-	n->fm = object_frontmatter(x, o);
+	n->fm = object_frontmatter(o);
 	n->body = object_body(x, o);
 	return n;
 }
@@ -2447,7 +2449,7 @@ int obsidian_export(kb_store *store, const char *dir,
 	 * store (see fast_unchanged()). */
 	if (!opts->git && fast_unchanged(dir, fp, out))
 		goto done;
-	if ((error = load(&x, opts)) < 0)
+	if ((error = load(&x)) < 0)
 		goto done;
 	assign_names(&x);
 	error = render_and_put(&x, v);

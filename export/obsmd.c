@@ -270,7 +270,8 @@ static size_t do_tag(struct out *o, const char *s, size_t n)
 			return strlen(simple[i].tag);
 		}
 	if (starts_ci(s, n, "<http://") || starts_ci(s, n, "<https://")) {
-		for (i = 1; i < n && s[i] != '>' && !isspace((unsigned char)s[i]);
+		for (i = 1; i < n && s[i] != '>' &&
+			    !isspace((unsigned char)s[i]);
 		     i++)
 			;
 		if (i < n && s[i] == '>') {
@@ -392,7 +393,8 @@ static void convert(struct out *o, const char *s, size_t n,
 			if ((k = do_link(o, s + i, n - i, r)) > 0) {
 				i += k;
 			} else {
-				if (i + 1 < n && (s[i + 1] == '[' || s[i + 1] == '^'))
+				if (i + 1 < n &&
+				    (s[i + 1] == '[' || s[i + 1] == '^'))
 					put(o, "\\[", 2);
 				else
 					put(o, "[", 1);
@@ -400,7 +402,8 @@ static void convert(struct out *o, const char *s, size_t n,
 			}
 			break;
 		case '(':
-			if (r && r->cite && starts_ci(s + i, n - i, "(Citation:") &&
+			if (r && r->cite &&
+			    starts_ci(s + i, n - i, "(Citation:") &&
 			    (k = do_cite(o, s + i, n - i, r)) > 0) {
 				i += k;
 			} else {

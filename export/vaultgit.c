@@ -81,13 +81,15 @@ int vaultgit_commit(const char *dir, const vaultgit_change *changes, size_t n,
 		error = git_fail("HEAD");
 		goto done;
 	}
-	if (git_index_new(&mem) < 0 || (base && git_index_read_tree(mem, base) < 0)) {
+	if (git_index_new(&mem) < 0 ||
+	    (base && git_index_read_tree(mem, base) < 0)) {
 		error = git_fail("index");
 		goto done;
 	}
 	for (size_t i = 0; i < n; i++) {
 		const vaultgit_change *c = &changes[i];
-		const git_index_entry *old = git_index_get_bypath(mem, c->path, 0);
+		const git_index_entry *old =
+			git_index_get_bypath(mem, c->path, 0);
 		git_blob *blob = NULL;
 		git_index_entry e;
 		git_oid id;

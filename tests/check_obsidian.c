@@ -289,7 +289,8 @@ START_TEST(test_text_html_and_links)
 	expect_md("<code>`x</code>", "`` `x ``");
 	expect_md("<code>&lt;PID&gt; &amp;</code>", "`<PID> &`");
 	expect_md("a<br>b<br/>c<br />d", "a\nb\nc\nd");
-	expect_md("<b>bold</b> <i>it</i> <strong>s</strong>", "**bold** *it* **s**");
+	expect_md("<b>bold</b> <i>it</i> <strong>s</strong>",
+		  "**bold** *it* **s**");
 	expect_md("kill <PID> <script>", "kill \\<PID> \\<script>");
 	expect_md("see <https://example.com/x>", "see <https://example.com/x>");
 	expect_md("[Local](https://attack.mitre.org/techniques/T1136/001)",
@@ -845,9 +846,10 @@ START_TEST(test_duplicate_names_distinct_files)
 	ck_assert_int_eq(kb_store_open(&st, edb, KB_STORE_READONLY), 0);
 	ck_assert_int_eq(
 	    kb_rows_query(&rows, st,
-			  "SELECT t.attack_id, t.name, t.parent_id IS NULL FROM "
-			  "techniques t WHERE t.domain = 'enterprise-attack' "
-			  "AND t.name IN (SELECT name FROM techniques WHERE "
+			  "SELECT t.attack_id, t.name, t.parent_id IS NULL "
+			  "FROM techniques t WHERE t.domain = "
+			  "'enterprise-attack' AND t.name IN (SELECT name FROM "
+			  "techniques WHERE "
 			  "domain = 'enterprise-attack' GROUP BY name HAVING "
 			  "count(*) > 1) ORDER BY t.name, t.attack_id",
 			  NULL, 0),
@@ -911,6 +913,7 @@ START_TEST(test_matrix_and_canvas)
 					   "Matrix.canvas");
 	const char *p = strstr(md, "\n| [[");
 	size_t groups = 0, files = 0;
+	long techniques;
 	strmap *ids = strmap_new();
 
 	/* Columns: the matrix's tactic_refs, in order. */
@@ -918,8 +921,8 @@ START_TEST(test_matrix_and_canvas)
 	ck_assert_int_eq(
 	    kb_rows_query(&rows, st,
 			  "SELECT t.attack_id, t.name FROM attack_objects m "
-			  "JOIN prop p ON p.object_id = m.object_id AND p.field "
-			  "= 'tactic_refs' JOIN tactics t ON t.stix_id = "
+			  "JOIN prop p ON p.object_id = m.object_id AND "
+			  "p.field = 'tactic_refs' JOIN tactics t ON t.stix_id = "
 			  "p.value AND t.domain = m.domain WHERE m.type = "
 			  "'matrix' AND m.domain = 'enterprise-attack' ORDER "
 			  "BY p.ord",
@@ -939,7 +942,8 @@ START_TEST(test_matrix_and_canvas)
 		free(cell);
 	}
 	ck_assert(strncmp(p + 1, "|\n| --- |", 9) == 0);
-	ck_assert(strstr(md, "| [[T1136 Create Account\\|Create Account]] (3) |"));
+	ck_assert(strstr(md, "| [[T1136 Create Account\\|Create Account]] "
+			     "(3) |"));
 	/* The canvas: JSON Canvas 1.0, a group per tactic, file nodes for
 	 * notes that exist, unique ids. */
 	canvas = json_load_file(cpath, 0, &je);
@@ -948,7 +952,8 @@ START_TEST(test_matrix_and_canvas)
 	ck_assert(json_is_array(json_object_get(canvas, "edges")));
 	for (size_t i = 0; i < json_array_size(nodes); i++) {
 		json_t *n = json_array_get(nodes, i);
-		const char *type = json_string_value(json_object_get(n, "type"));
+		const char *type =
+		    json_string_value(json_object_get(n, "type"));
 		const char *id = json_string_value(json_object_get(n, "id"));
 
 		ck_assert(json_is_integer(json_object_get(n, "x")) &&
@@ -972,13 +977,12 @@ START_TEST(test_matrix_and_canvas)
 	}
 	ck_assert_uint_eq(groups, 14);
 	/* Per tactic: its note, then its techniques (not sub-techniques). */
-	ck_assert_uint_eq(files, 14 + store_count(
-					  "SELECT count(*) FROM "
-					  "technique_tactics tt JOIN techniques "
-					  "t ON t.attack_id = tt.technique_id "
-					  "AND t.domain = tt.domain WHERE "
-					  "t.parent_id IS NULL AND tt.domain = "
-					  "'enterprise-attack'"));
+	techniques = store_count("SELECT count(*) FROM technique_tactics tt "
+				 "JOIN techniques t ON t.attack_id = "
+				 "tt.technique_id AND t.domain = tt.domain "
+				 "WHERE t.parent_id IS NULL AND tt.domain = "
+				 "'enterprise-attack'");
+	ck_assert_uint_eq(files, 14 + (size_t)techniques);
 	json_decref(canvas);
 	kb_rows_free(rows);
 	kb_store_close(st);
