@@ -1,6 +1,8 @@
 /* export/obsidian.c: the Obsidian vault export. Loads the selected
- * releases with one query per view and domain, links everything in
- * memory, renders every note, then hands them to export/vault.c. */
+ * releases with one query per view and domain, links everything in memory,
+ * renders the notes (in worker threads) and hands them, in order, to
+ * export/vault.c. A re-export of the same input into a vault nobody edited
+ * is recognised without reading the store (fast_unchanged()). */
 #include "export/obsidian.h"
 #include "export/obsmd.h"
 #include "export/vault.h"
@@ -134,11 +136,13 @@ struct obj {
 	char *relpath;          /* folder/name.md */
 };
 
+/* A relationship between two live objects. */
 struct rel {
-	const char *stix_id, *type, *description;
+	const char *stix_id, *type, *description; /* type: uses, ... */
 	struct obj *src, *dst;
 };
 
+/* Two strings: log source name and channel, field and description... */
 struct pair {
 	const char *a, *b;
 	struct obj *obj; /* analytics' log sources: the data component */
@@ -199,13 +203,15 @@ struct exp {
 	strmap *by_id;        /* "section:ID" -> struct obj * (the best) */
 	struct vec rels;      /* struct rel * */
 	strmap *rel_seen;     /* relationship stix_id -> rel */
-	strmap *revoked_by;   /* stix_id -> struct rel * whose type is the
-				 successor's stix_id */
+	strmap *revoked_by;   /* stix_id -> struct pair *: the revoked-by
+				 relationship's id (a), its target (b) */
 	strmap *analytics;    /* AN id -> struct analytic * */
 	struct vec anl;       /* struct analytic * */
 	strmap *refs;         /* stix_id -> struct reflist * */
 	struct vec reflists;  /* struct reflist * */
-	strmap *source_ref;   /* source name -> struct ref * (first seen) */
+	strmap *source_ref;   /* source name -> struct ref * (of the
+				 smallest owner, ord: for citations an object
+				 has no reference of its own for) */
 	struct vec allocs;    /* small blocks to free */
 	vaultfile_names *names;
 	const char *index_link[K_NKINDS];
@@ -425,12 +431,14 @@ static int load_relationships(struct exp *x, int d)
 
 		if (strcmp(cell(r, i, 1), "revoked-by") == 0) {
 			/* Several for one object: the smallest id wins. */
-			rel = strmap_get(x->revoked_by, cell(r, i, 2));
-			if (!rel || strcmp(cell(r, i, 0), rel->stix_id) < 0) {
-				rel = alloc(x, sizeof(*rel));
-				rel->stix_id = cell(r, i, 0);
-				rel->type = cell(r, i, 3); /* the successor */
-				strmap_put(x->revoked_by, cell(r, i, 2), rel);
+			struct pair *p = strmap_get(x->revoked_by,
+						    cell(r, i, 2));
+
+			if (!p || strcmp(cell(r, i, 0), p->a) < 0) {
+				p = alloc(x, sizeof(*p));
+				p->a = cell(r, i, 0);
+				p->b = cell(r, i, 3);
+				strmap_put(x->revoked_by, cell(r, i, 2), p);
 			}
 			continue;
 		}
@@ -698,11 +706,11 @@ static void link_successors(struct exp *x)
 		if (!o->revoked)
 			continue;
 		for (int depth = 0; depth < 32; depth++) {
-			const struct rel *next = strmap_get(x->revoked_by, id);
+			const struct pair *next = strmap_get(x->revoked_by, id);
 
 			if (!next)
 				break;
-			id = next->type;
+			id = next->b;
 			s = strmap_get(x->by_stix, id);
 		}
 		o->successor = s != o ? s : NULL;
@@ -2093,12 +2101,13 @@ static char *release_text(const struct exp *x)
 /* The files of .attackkb/ that go into commits: the manifest, so that a
  * clone of the vault still knows which files are attackkb's, and a
  * .gitignore keeping the lock and journal out of `git status`. Appends
- * them to ch; *manifest receives the text to free. */
+ * them to ch; *manifest receives the text to free. The lock, the journal
+ * and the state of the last export (STATE_FILE) are this copy's alone. */
 static int meta_changes(const char *dir, vaultgit_change *ch, size_t *n,
 			char **manifest)
 {
 	static const char gitignore[] = "# attackkb's working files\n/lock\n"
-					"/journal\n";
+					"/journal\n/obsidian\n";
 	char *path = fsutil_path_join(dir, ".attackkb/manifest"), *old = NULL;
 	size_t len;
 	int error = 0;

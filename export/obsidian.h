@@ -51,7 +51,10 @@ typedef struct {
 
 /* Export the selected releases of store (see kb_store_select_release())
  * into the vault at dir (created if missing). The same store and options
- * give byte-identical files. *out (the caller frees it with
+ * give byte-identical files. DIR/.attackkb/obsidian remembers the input of
+ * the last export: when it is the same and every generated part is as
+ * attackkb left it, nothing is rendered and every file is reported
+ * unchanged (not with opts.git, which always checks the repository). *out (the caller frees it with
  * obsidian_result_free(); zeroed first) receives the report, also on
  * errors after the vault was opened. Returns 0; KB_ENOTFOUND (a domain
  * has no release in the store, or the store is empty); KB_EEXISTS

@@ -1301,6 +1301,11 @@ START_TEST(test_git_one_commit_per_change)
 	free(t);
 	ck_assert_ptr_null(head_file(g, "Mine.md"));
 	ck_assert_ptr_null(head_file(g, ".attackkb/lock"));
+	ck_assert_ptr_null(head_file(g, ".attackkb/obsidian"));
+	t = head_file(g, ".attackkb/.gitignore");
+	ck_assert_str_eq(t, "# attackkb's working files\n/lock\n/journal\n"
+			    "/obsidian\n");
+	free(t);
 	t = head_file(g, ".attackkb/manifest");
 	ck_assert_ptr_nonnull(t);
 	free(t);
