@@ -9,6 +9,7 @@ extern const struct kb_command cmd_check;
 extern const struct kb_command cmd_coverage;
 extern const struct kb_command cmd_detected_not_mitigated;
 extern const struct kb_command cmd_diff;
+extern const struct kb_command cmd_export;
 extern const struct kb_command cmd_feasible;
 extern const struct kb_command cmd_gaps;
 extern const struct kb_command cmd_group_exposure;
@@ -30,6 +31,7 @@ const struct kb_command *const kb_commands[] = {
 	&cmd_coverage,
 	&cmd_detected_not_mitigated,
 	&cmd_diff,
+	&cmd_export,
 	&cmd_feasible,
 	&cmd_gaps,
 	&cmd_group_exposure,

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -31,7 +32,8 @@
 /* One line of the manifest: a file attackkb wrote. */
 struct mentry {
 	char *path;    /* relative to the vault */
-	char kind;     /* 'n', 'N' (notes), 'c', 'C' (conflict files) */
+	char kind;     /* 'n', 'N' (notes), 'c', 'C' (conflict files), 'f'
+			  (whole files, vault_put_file()) */
 	uint64_t file; /* hash of the whole file as last written */
 	uint64_t region, props; /* notes: hashes of the generated parts */
 	bool seen;              /* dealt with by a put in this run */
@@ -122,6 +124,18 @@ static bool is_valid_relpath(const char *p, bool conflict)
 	return conflict == vaultfile_is_conflict_name(base);
 }
 
+/* Is p a relative path of portable names to a whole file (a canvas): one
+ * that does not end in ".md"? */
+static bool is_valid_whole_relpath(const char *p)
+{
+	size_t n = strlen(p);
+	char *md = xasprintf("%s" VAULTFILE_EXT, p);
+	bool ok = is_valid_relpath(md, false);
+
+	free(md);
+	return ok && (n < 3 || strcasecmp(p + n - 3, VAULTFILE_EXT) != 0);
+}
+
 /* Set (or create) the manifest entry for path. */
 static struct mentry *set_entry(vault *v, const char *path, char kind,
 				uint64_t file, uint64_t region, uint64_t props)
@@ -168,7 +182,15 @@ static struct mentry *find_conflict(const vault *v, const char *path)
 {
 	struct mentry *e = strmap_get(v->by_path, path);
 
-	return e && !e->gone && !is_note_kind(e->kind) ? e : NULL;
+	return e && !e->gone && (e->kind == 'c' || e->kind == 'C') ? e : NULL;
+}
+
+/* The live whole-file entry for path, or NULL. */
+static struct mentry *find_whole(const vault *v, const char *path)
+{
+	struct mentry *e = strmap_get(v->by_path, path);
+
+	return e && !e->gone && e->kind == 'f' ? e : NULL;
 }
 
 /* Parse exactly 16 lowercase hex digits, or just "-" if dash. */
@@ -216,13 +238,16 @@ static int parse_line(vault *v, const char *line, size_t n)
 	}
 	kind = f[0][0];
 	note = is_note_kind(kind);
-	if (len[0] != 1 || !(note || kind == 'c' || kind == 'C') ||
+	if (len[0] != 1 ||
+	    !(note || kind == 'c' || kind == 'C' || kind == 'f') ||
 	    parse_hash(&file, f[1], len[1], false) < 0 ||
 	    parse_hash(&region, f[2], len[2], !note) < 0 ||
 	    parse_hash(&props, f[3], len[3], !note) < 0)
 		return -1;
 	path = xstrndup(line + off, n - off);
-	if (strlen(path) == n - off && is_valid_relpath(path, !note)) {
+	if (strlen(path) == n - off &&
+	    (kind == 'f' ? is_valid_whole_relpath(path)
+			 : is_valid_relpath(path, !note))) {
 		set_entry(v, path, kind, file, region, props);
 		error = 0;
 	}
@@ -763,6 +788,121 @@ done:
 	return error;
 }
 
+/* vault_put_file(): a file attackkb owns whole; the rules of the notes
+ * without the region: as last written -> replaced; edited -> conflict, left
+ * alone; not in the manifest -> foreign unless identical. */
+int vault_put_file(vault *v, const char *relpath, const void *data,
+		   size_t len)
+{
+	char *fold = NULL, *text = NULL, *variant = NULL;
+	struct mentry *e;
+	struct stat st;
+	size_t tlen;
+	bool same, had;
+	int error = 0;
+
+	if (v->finished)
+		return kb_error_set(KB_EUSAGE, "vault: put after finish");
+	if (!is_valid_whole_relpath(relpath) || memchr(data, '\0', len))
+		return kb_error_set(KB_EUSAGE,
+				    "vault: '%s' is not a portable relative "
+				    "path to a file other than a note, or its "
+				    "text holds a NUL",
+				    relpath);
+	fold = vaultfile_fold(relpath);
+	if (strmap_get(v->put, fold)) {
+		error = kb_error_set(KB_EUSAGE,
+				     "vault: '%s' put twice (ignoring case)",
+				     relpath);
+		goto done;
+	}
+	strmap_put(v->put, fold, v);
+	if (lstat_rel(v, relpath, &st) < 0) {
+		if (errno != ENOENT && errno != ENOTDIR) {
+			error =
+			    kb_error_errno(KB_EIO, "%s/%s", v->dir, relpath);
+			goto done;
+		}
+		if ((variant = find_case_variant(v, relpath))) {
+			add_item(v, relpath, VAULT_FOREIGN,
+				 xasprintf("'%s' differs only in case: left "
+					   "alone",
+					   variant),
+				 NULL);
+			goto done;
+		}
+		error = write_file(v, relpath, data, len, 0, true);
+		if (error == KB_EEXISTS) {
+			kb_error_clear();
+			error = 0;
+			add_item(v, relpath, VAULT_FOREIGN,
+				 xstrdup("appeared during the export: left "
+					 "alone"),
+				 NULL);
+			goto done;
+		}
+		if (error < 0)
+			goto done;
+		e = set_entry(v, relpath, 'f', vaultnote_hash(data, len), 0, 0);
+		e->seen = true;
+		add_item(v, relpath, VAULT_ADDED, NULL, NULL);
+		error = append_journal(v, e);
+		goto done;
+	}
+	e = find_whole(v, relpath);
+	had = e != NULL;
+	if (!S_ISREG(st.st_mode)) {
+		add_item(v, relpath, VAULT_FOREIGN,
+			 xstrdup("not a regular file: left alone"), NULL);
+		if (e)
+			e->gone = true;
+		goto done;
+	}
+	error = read_file(&text, &tlen, v, relpath);
+	if (error == KB_ELIMIT) {
+		kb_error_clear();
+		error = 0;
+	} else if (error < 0) {
+		goto done;
+	}
+	same = text && tlen == len && memcmp(text, data, len) == 0;
+	if (!e && !same) {
+		add_item(v, relpath, VAULT_FOREIGN,
+			 xstrdup("not written by attackkb: left alone"), NULL);
+		goto done;
+	}
+	if (e && !same && (!text || vaultnote_hash(text, tlen) != e->file)) {
+		e->seen = true;
+		add_item(v, relpath, VAULT_CONFLICT,
+			 xstrdup("edited since attackkb wrote it: left alone "
+				 "(move it away to get the new version)"),
+			 NULL);
+		goto done;
+	}
+	if (!same && (error = write_file(v, relpath, data, len,
+					 st.st_mode & 07777, false)) < 0)
+		goto done;
+	if (!e || e->file != vaultnote_hash(data, len)) {
+		e = set_entry(v, relpath, 'f', vaultnote_hash(data, len), 0, 0);
+		if ((error = append_journal(v, e)) < 0)
+			goto done;
+	}
+	e->seen = true;
+	if (!same)
+		add_item(v, relpath, VAULT_CHANGED, NULL, NULL);
+	else if (had)
+		add_item(v, relpath, VAULT_UNCHANGED, NULL, NULL);
+	else
+		add_item(v, relpath, VAULT_ADOPTED,
+			 xstrdup("identical file taken into the manifest"),
+			 NULL);
+done:
+	free(variant);
+	free(text);
+	free(fold);
+	return error;
+}
+
 /* Copy a NULL-terminated list of strings. */
 static char **dup_list(const char *const *list)
 {
@@ -884,7 +1024,8 @@ static int sweep(vault *v, struct mentry *e)
 	free(text);
 	/* Only files holding nothing but attackkb's own text, exactly as
 	 * written, are ever deleted. */
-	if (unedited && (e->kind == 'n' ? v->opts.prune : e->kind == 'c')) {
+	if (unedited && (e->kind == 'n' || e->kind == 'f' ? v->opts.prune
+							  : e->kind == 'c')) {
 		path = fsutil_path_join(v->dir, e->path);
 		if (!v->opts.dry_run && unlink(path) < 0)
 			error = kb_error_errno(KB_EIO, "%s", path);
@@ -893,12 +1034,14 @@ static int sweep(vault *v, struct mentry *e)
 			return error;
 		e->gone = true;
 		add_item(v, e->path, VAULT_REMOVED,
-			 xstrdup(note ? "stale note, unedited"
-				      : "conflict over, file unedited"),
+			 xstrdup(note		 ? "stale note, unedited"
+				 : e->kind == 'f' ? "stale file, unedited"
+						  : "conflict over, file "
+						    "unedited"),
 			 NULL);
 		return 0;
 	}
-	if (note) {
+	if (note || e->kind == 'f') {
 		add_item(v, e->path, VAULT_STALE,
 			 xstrdup(!v->opts.prune ? "object no longer exported"
 				 : unedited     ? "object no longer exported; "

@@ -54,7 +54,8 @@
  *
  * KIND: 'n' a note, 'c' a conflict file; upper case ('N', 'C') when the file
  * also held analyst text when attackkb wrote it (such files are never
- * deleted). FILE: vaultnote_hash() of the whole file as attackkb last wrote
+ * deleted); 'f' a whole file written by vault_put_file() (REGION and PROPS
+ * '-'). FILE: vaultnote_hash() of the whole file as attackkb last wrote
  * it. REGION, PROPS: the vaultnote_hashes of its generated parts as last
  * written ('-' for conflict files). Hashes are 16 lowercase hex digits
  * (64-bit FNV-1a, see vaultnote_hash(): it detects accidental edits, not
@@ -128,6 +129,21 @@ int vault_open(vault **out, const char *dir, const vault_opts *opts);
  * is left as it was, no temporary file remains; stop and vault_close()). */
 int vault_put_note(vault *v, const char *relpath, const char *frontmatter,
 		   const char *body);
+
+/* Write (or update, or report) a file attackkb owns whole, with no region
+ * for the analyst: an Obsidian canvas. relpath: as for vault_put_note() but
+ * not ending in ".md" (e.g. "ATT&CK/Matrix.canvas"); data: len bytes, no
+ * NUL. The rules are those of the notes, the whole file being the
+ * generated part: (a) no file: written (VAULT_ADDED); (b) in the manifest
+ * (kind 'f') and as last written: replaced (VAULT_CHANGED or
+ * VAULT_UNCHANGED); (c) in the manifest but edited since: left alone and
+ * reported (VAULT_CONFLICT, no conflict file: the analyst moves theirs away
+ * to get the new version); (d) not in the manifest: VAULT_FOREIGN, or
+ * VAULT_ADOPTED when byte-identical. Stale whole files are reported, or
+ * deleted with opts.prune when unedited. Returns 0, KB_EUSAGE or KB_EIO,
+ * as vault_put_note(). */
+int vault_put_file(vault *v, const char *relpath, const void *data,
+		   size_t len);
 
 /* Finish the export: report stale notes (deleting unedited ones with
  * opts.prune) and spent conflict files, write the manifest atomically if it

@@ -260,11 +260,21 @@ static int parse_note(struct parsed *p, const char *t, size_t len,
 /* Append text, turning "\n" into "\r\n" when crlf (unless already). */
 static void put_eol(strbuf *sb, const char *s, size_t n, bool crlf)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (crlf && s[i] == '\n' && (i == 0 || s[i - 1] != '\r'))
-			strbuf_putc(sb, '\r');
-		strbuf_putc(sb, s[i]);
+	size_t start = 0;
+
+	if (!crlf) {
+		strbuf_put(sb, s, n);
+		return;
 	}
+	/* Copy the runs between the "\n" needing a "\r" before them. */
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] == '\n' && (i == 0 || s[i - 1] != '\r')) {
+			strbuf_put(sb, s + start, i - start);
+			strbuf_putc(sb, '\r');
+			start = i;
+		}
+	}
+	strbuf_put(sb, s + start, n - start);
 }
 
 /* Append s and a final newline if it lacks one (nothing for ""). */

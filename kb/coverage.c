@@ -20,9 +20,10 @@
 
 /* One release's facts per live technique: its live users through live
  * `uses` relationships, its live mitigations through `mitigates` ones, all
- * members of that release (as the uses and mitigates views see them). */
+ * members of that release (as the uses and mitigates views see them). Two
+ * live techniques with one ID (a duplicate-id finding): the first counts. */
 static const char summary_sql[] =
-	"INSERT INTO release_technique (release_id, technique_id, name, "
+	"INSERT OR IGNORE INTO release_technique (release_id, technique_id, name, "
 	"groups, software, campaigns, mitigations) "
 	"WITH m AS MATERIALIZED ("
 	" SELECT o.stix_id, o.kind, o.attack_id, o.name FROM member mm"
@@ -59,7 +60,7 @@ static const char summary_sql[] =
  * strategies detect and the log sources they read (as the analytics,
  * detects and analytic_log_sources views see them). */
 static const char analytic_sql[] =
-	"INSERT INTO release_analytic (release_id, analytic_id, platform, "
+	"INSERT OR IGNORE INTO release_analytic (release_id, analytic_id, platform, "
 	"technique_id, name, channel) "
 	"WITH m AS MATERIALIZED ("
 	" SELECT o.id, o.stix_id, o.kind, o.attack_id FROM member mm"

@@ -28,6 +28,7 @@ int main(void)
 		notestore_suite,
 		gitrepo_suite,
 		diff_suite,
+		obsidian_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	int failed;
