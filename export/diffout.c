@@ -1,6 +1,7 @@
 /* export/diffout.c: printing a release diff (Markdown, JSON with jansson)
  * and writing Navigator layers. */
 #include "export/diffout.h"
+#include "export/navigator.h"
 #include "kb/diff.h"
 #include "kb/error.h"
 #include "kb/fsutil.h"
@@ -398,19 +399,23 @@ void diffout_json(FILE *out, const kb_diff *diff)
 	json_decref(root);
 }
 
-static void layer_technique(json_t *arr, const char *id, const char *color,
-			    const char *comment)
+/* Append a technique coloured for its section. */
+static void add_technique(navigator_technique **v, size_t *n, const char *id,
+			  const char *color, const char *comment)
 {
-	json_array_append_new(arr, json_pack("{s:s,s:b,s:s,s:s}",
-					     "techniqueID", id, "enabled", 1,
-					     "color", color, "comment",
-					     comment));
+	*v = xreallocarray(*v, *n + 1, sizeof(**v));
+	(*v)[(*n)++] = (navigator_technique){
+		.technique_id = id, .color = color, .comment = comment};
 }
 
 char *diffout_layer_json(const kb_diff_domain *d)
 {
-	json_t *layer, *techs = json_array(), *legend = json_array();
+	static const char *const gradient[] = {"#ffffff", "#66b1ff"};
+	navigator_technique *techs = NULL;
+	navigator_legend legend[KB_DIFF_NCATS + 1];
+	size_t ntechs = 0, nlegend = 0;
 	char name[128], desc[256], attack[16];
+	navigator_layer layer;
 	char *text;
 
 	/* MITRE colours every section but revocations and deprecations
@@ -423,28 +428,24 @@ char *diffout_layer_json(const kb_diff_domain *d)
 				&d->items[KB_DIFF_TECHNIQUES][c][k];
 
 			if (it->attack_id)
-				layer_technique(techs, it->attack_id,
-						cat_colors[c],
-						kb_diff_cat_keys[c]);
+				add_technique(&techs, &ntechs, it->attack_id,
+					      cat_colors[c],
+					      kb_diff_cat_keys[c]);
 		}
-		json_array_append_new(
-			legend, json_pack("{s:s,s:s}", "label",
-					  kb_diff_cat_titles[c], "color",
-					  cat_colors[c]));
+		legend[nlegend++] = (navigator_legend){kb_diff_cat_titles[c],
+						       cat_colors[c]};
 	}
 	for (size_t k = 0; k < d->ntechniques; k++) {
 		const kb_diff_technique *t = &d->techniques[k];
 
 		if (t->cat < 0 && t->attack_id)
-			layer_technique(techs, t->attack_id, RELATED_COLOR,
-					"related changes (tactics, "
-					"mitigations, procedure examples or "
-					"detections)");
+			add_technique(&techs, &ntechs, t->attack_id,
+				      RELATED_COLOR,
+				      "related changes (tactics, mitigations, "
+				      "procedure examples or detections)");
 	}
-	json_array_append_new(legend,
-			      json_pack("{s:s,s:s}", "label",
-					"Related changes only", "color",
-					RELATED_COLOR));
+	legend[nlegend++] =
+		(navigator_legend){"Related changes only", RELATED_COLOR};
 	snprintf(name, sizeof(name), "%s ATT&CK %s → %s",
 		 domain_title(d->domain), d->old_version, d->new_version);
 	snprintf(desc, sizeof(desc),
@@ -452,16 +453,22 @@ char *diffout_layer_json(const kb_diff_domain *d)
 		 d->domain, d->old_version, d->new_version);
 	snprintf(attack, sizeof(attack), "%.*s",
 		 (int)strcspn(d->new_version, "."), d->new_version);
-	layer = json_pack("{s:s,s:{s:s,s:s,s:s},s:s,s:s,s:i,s:{s:s,s:s},"
-			  "s:b,s:o,s:o}",
-			  "name", name, "versions", "attack", attack,
-			  "navigator", "5.1.0", "layer", "4.5", "domain",
-			  d->domain, "description", desc, "sorting", 0,
-			  "layout", "layout", "side", "expandedSubtechniques",
-			  "annotated", "hideDisabled", 0, "techniques", techs,
-			  "legendItems", legend);
-	text = json_dumps(layer, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	json_decref(layer);
+	layer = (navigator_layer){
+		.name = name,
+		.description = desc,
+		.domain = d->domain,
+		.attack_version = attack,
+		.techniques = techs,
+		.ntechniques = ntechs,
+		.colors = gradient,
+		.ncolors = 2,
+		.min_score = 0,
+		.max_score = 1,
+		.legend = legend,
+		.nlegend = nlegend,
+	};
+	text = navigator_layer_json(&layer);
+	free(techs);
 	return text;
 }
 
@@ -471,8 +478,11 @@ int diffout_layers(const char *path, const kb_diff *diff)
 
 	for (size_t i = 0; i < diff->ndomains && !error; i++) {
 		char *text = diffout_layer_json(&diff->domains[i]);
-		char *file;
 		size_t n = strlen(path);
+		char *file;
+
+		if (!text)
+			return KB_EUSAGE;
 
 		if (diff->ndomains == 1)
 			file = xstrdup(path);

@@ -42,6 +42,8 @@ static json_t *technique_json(const navigator_technique *t)
 		json_object_set_new(o, "score", json_real(t->score));
 	if (t->comment && *t->comment)
 		json_object_set_new(o, "comment", json_string(t->comment));
+	if (t->color && *t->color)
+		json_object_set_new(o, "color", json_string(t->color));
 	if (t->nmetadata)
 		json_object_set_new(o, "metadata",
 				    meta_array(t->metadata, t->nmetadata));

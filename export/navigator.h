@@ -33,6 +33,8 @@ typedef struct navigator_technique {
 	const char *url;          /* its attack.mitre.org page, or NULL */
 	const navigator_meta *metadata;
 	size_t nmetadata;
+	const char *color;        /* "#rrggbb" overriding the gradient, or
+				     NULL (attackkb diff colours by section) */
 } navigator_technique;
 
 /* A whole layer. Strings and arrays are borrowed. */
