@@ -2,12 +2,14 @@
 #include "cli/command.h"
 
 #include <stdio.h>
+#include <string.h>
 
 extern const struct kb_command cmd_help;
 
 static int cmd_help_run(struct kb_ctx *ctx, int argc, char **argv)
 {
 	const struct kb_command *cmd;
+	int width = 0;
 
 	(void)ctx;
 	if (argc > 2)
@@ -23,7 +25,10 @@ static int cmd_help_run(struct kb_ctx *ctx, int argc, char **argv)
 	       "The store is --db PATH, else $ATTACKKB_DB, else ./attack.db.\n"
 	       "\ncommands:\n");
 	for (size_t i = 0; kb_commands[i]; i++)
-		printf("  %-14s %s\n", kb_commands[i]->name,
+		if ((int)strlen(kb_commands[i]->name) > width)
+			width = (int)strlen(kb_commands[i]->name);
+	for (size_t i = 0; kb_commands[i]; i++)
+		printf("  %-*s  %s\n", width, kb_commands[i]->name,
 		       kb_commands[i]->summary);
 	printf("\n'attackkb COMMAND --help' describes one command.\n");
 	return EXIT_OK;
