@@ -19,7 +19,8 @@
 /* ---- release_technique --------------------------------------------------- */
 
 /* One release's facts per live technique: its live users through live
- * `uses` relationships, its live mitigations through `mitigates` ones, all
+ * `uses` relationships, its live mitigations through `mitigates` ones (each
+ * counted once, by joins: correlated counts rescanned rel per technique), all
  * members of that release (as the uses and mitigates views see them). Two
  * live techniques with one ID (a duplicate-id finding): the first counts. */
 static const char summary_sql[] =
@@ -44,21 +45,23 @@ static const char summary_sql[] =
 	"  row_number() OVER w AS r"
 	" FROM rel WHERE kind = 'mitigation'"
 	" WINDOW w AS (PARTITION BY target_ref ORDER BY attack_id"
-	"  ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)) "
-	"SELECT ?1, t.attack_id, t.name,"
-	" (SELECT count(*) FROM rel u WHERE u.target_ref = t.stix_id"
-	"  AND u.kind = 'group'),"
-	" (SELECT count(*) FROM rel u WHERE u.target_ref = t.stix_id"
-	"  AND u.kind = 'software'),"
-	" (SELECT count(*) FROM rel u WHERE u.target_ref = t.stix_id"
-	"  AND u.kind = 'campaign'),"
-	" coalesce((SELECT ids FROM mit WHERE mit.target_ref = t.stix_id"
-	"  AND mit.r = 1), '[]') "
-	"FROM m t WHERE t.kind IN ('technique', 'subtechnique')";
+	"  ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)),"
+	" cnt AS MATERIALIZED ("
+	" SELECT target_ref, sum(kind = 'group') AS g,"
+	"  sum(kind = 'software') AS s, sum(kind = 'campaign') AS c"
+	" FROM rel GROUP BY target_ref) "
+	"SELECT ?1, t.attack_id, t.name, coalesce(cnt.g, 0),"
+	" coalesce(cnt.s, 0), coalesce(cnt.c, 0), coalesce(mit.ids, '[]') "
+	"FROM m t"
+	" LEFT JOIN cnt ON cnt.target_ref = t.stix_id"
+	" LEFT JOIN mit ON mit.target_ref = t.stix_id AND mit.r = 1 "
+	"WHERE t.kind IN ('technique', 'subtechnique')";
 
 /* One release's analytics, per platform, with the techniques their
  * strategies detect and the log sources they read (as the analytics,
- * detects and analytic_log_sources views see them). */
+ * detects and analytic_log_sources views see them). CROSS JOIN keeps the
+ * order strategy -> its analytic refs -> analytic: SQLite otherwise tries
+ * every analytic for every strategy. */
 static const char analytic_sql[] =
 	"INSERT OR IGNORE INTO release_analytic (release_id, analytic_id, platform, "
 	"technique_id, name, channel) "
@@ -78,9 +81,9 @@ static const char analytic_sql[] =
 	"SELECT DISTINCT ?1, a.attack_id, pl.value, det.attack_id, ls.v2, "
 	" ls.v3 "
 	"FROM m d "
-	"JOIN prop ar ON ar.object_id = d.id AND ar.field = "
+	"CROSS JOIN prop ar ON ar.object_id = d.id AND ar.field = "
 	" 'x_mitre_analytic_refs' "
-	"JOIN m a ON a.stix_id = ar.value AND a.kind = 'analytic' "
+	"CROSS JOIN m a ON a.stix_id = ar.value AND a.kind = 'analytic' "
 	"JOIN det ON det.source_ref = d.stix_id "
 	"LEFT JOIN prop pl ON pl.object_id = a.id "
 	" AND pl.field = 'x_mitre_platforms' "
