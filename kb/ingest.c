@@ -196,21 +196,17 @@ static int put_props(kb_ingest *ing, int64_t id, const kb_stix_object *o)
 	return 0;
 }
 
-/* The reference's id: from this ingest's map, else the store (an earlier
- * release, compared by text), else a new row. Within one ingest the map
- * trusts the 64-bit hash: two distinct references colliding would be
- * merged, odds about 3e-12 for ATT&CK's 10,000 references. */
-static int put_reference(kb_ingest *ing, const kb_extref *r, int64_t *id)
+int kb_reference_id(kb_store *store, const kb_extref *r, int64_t *id)
 {
-	int64_t *slot = idmap_slot(&ing->refs, r->hash);
 	sqlite3_stmt *st;
 	int rc, error;
 
-	if ((*id = *slot) != 0)
-		return 0;
-	if ((error = kb_store_stmt(&st, ing->store, KB_STMT_REF_FIND,
-				   "SELECT id FROM reference WHERE hash = ?1 "
-				   "AND source_name = ?2 AND url = ?3 AND "
+	/* INDEXED BY: the planner otherwise picks reference_source, and
+	 * "mitre-attack" alone names thousands of references. */
+	if ((error = kb_store_stmt(&st, store, KB_STMT_REF_FIND,
+				   "SELECT id FROM reference INDEXED BY "
+				   "reference_hash WHERE hash = ?1 AND "
+				   "source_name = ?2 AND url = ?3 AND "
 				   "description = ?4 AND external_id = ?5")) <
 	    0)
 		return error;
@@ -223,25 +219,38 @@ static int put_reference(kb_ingest *ing, const kb_extref *r, int64_t *id)
 	*id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return kb_store_db_error(ing->store, "find reference");
-	if (!*id) {
-		if ((error = kb_store_stmt(
-			     &st, ing->store, KB_STMT_REF_PUT,
-			     "INSERT INTO reference (hash, source_name, url, "
-			     "description, external_id) VALUES (?1, ?2, ?3, "
-			     "?4, ?5)")) < 0)
-			return error;
-		sqlite3_bind_int64(st, 1, (int64_t)r->hash);
-		sqlite3_bind_text(st, 2, nz(r->source_name), -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, nz(r->url), -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 4, nz(r->description), -1,
-				  SQLITE_STATIC);
-		sqlite3_bind_text(st, 5, nz(r->external_id), -1,
-				  SQLITE_STATIC);
-		if ((error = step_done(ing->store, st, "store reference")) < 0)
-			return error;
-		*id = sqlite3_last_insert_rowid(ing->store->db);
-	}
+		return kb_store_db_error(store, "find reference");
+	if (*id)
+		return 0;
+	if ((error = kb_store_stmt(&st, store, KB_STMT_REF_PUT,
+				   "INSERT INTO reference (hash, source_name, "
+				   "url, description, external_id) VALUES (?1, "
+				   "?2, ?3, ?4, ?5)")) < 0)
+		return error;
+	sqlite3_bind_int64(st, 1, (int64_t)r->hash);
+	sqlite3_bind_text(st, 2, nz(r->source_name), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, nz(r->url), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, nz(r->description), -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, nz(r->external_id), -1, SQLITE_STATIC);
+	if ((error = step_done(store, st, "store reference")) < 0)
+		return error;
+	*id = sqlite3_last_insert_rowid(store->db);
+	return 0;
+}
+
+/* The reference's id: from this ingest's map, else kb_reference_id().
+ * Within one ingest the map trusts the 64-bit hash: two distinct
+ * references colliding would be merged, odds about 3e-12 for ATT&CK's
+ * 10,000 references. */
+static int put_reference(kb_ingest *ing, const kb_extref *r, int64_t *id)
+{
+	int64_t *slot = idmap_slot(&ing->refs, r->hash);
+	int error;
+
+	if ((*id = *slot) != 0)
+		return 0;
+	if ((error = kb_reference_id(ing->store, r, id)) < 0)
+		return error;
 	*slot = *id;
 	return 0;
 }

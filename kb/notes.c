@@ -510,47 +510,6 @@ static const char refs_sql[] =
     "AND o.modified = 'vault' JOIN main.note_ref r ON r.note_id = v.note_id "
     "WHERE r.url IS NOT NULL ORDER BY o.id, r.ord";
 
-static int put_reference(kb_notes *ns, const kb_extref *r, int64_t *id)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if (sqlite3_prepare_v2(ns->store->db,
-	                       "SELECT id FROM reference WHERE hash = ?1 AND "
-	                       "source_name = ?2 AND url = ?3 AND description "
-	                       "= '' AND external_id = ?4",
-	                       -1, &st, NULL) != SQLITE_OK)
-		return kb_store_db_error(ns->store, "find reference");
-	sqlite3_bind_int64(st, 1, (int64_t)r->hash);
-	sqlite3_bind_text(st, 2, r->source_name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, r->url, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, r->external_id ? r->external_id : "", -1,
-	                  SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	*id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return kb_store_db_error(ns->store, "find reference");
-	if (*id)
-		return 0;
-	if (sqlite3_prepare_v2(ns->store->db,
-	                       "INSERT INTO reference (hash, source_name, url, "
-	                       "external_id) VALUES (?1, ?2, ?3, ?4)",
-	                       -1, &st, NULL) != SQLITE_OK)
-		return kb_store_db_error(ns->store, "store reference");
-	sqlite3_bind_int64(st, 1, (int64_t)r->hash);
-	sqlite3_bind_text(st, 2, r->source_name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, r->url, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, r->external_id ? r->external_id : "", -1,
-	                  SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return kb_store_db_error(ns->store, "store reference");
-	*id = sqlite3_last_insert_rowid(ns->store->db);
-	return 0;
-}
-
 static int put_cites(kb_notes *ns)
 {
 	sqlite3_stmt *st, *ins;
@@ -578,7 +537,7 @@ static int put_cites(kb_notes *ns)
 		if (strcmp(r.source_name, "mitre-attack") == 0)
 			r.external_id = (const char *)sqlite3_column_text(st, 3);
 		r.hash = kb_extref_hash(&r);
-		if ((error = put_reference(ns, &r, &ref)) < 0)
+		if ((error = kb_reference_id(ns->store, &r, &ref)) < 0)
 			break;
 		ord = obj == last ? ord + 1 : 0;
 		last = obj;

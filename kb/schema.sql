@@ -224,6 +224,10 @@ CREATE TRIGGER note_search_ad AFTER DELETE ON note BEGIN
   VALUES ('delete', old.id, old.title, old.name, old.body);
 END;
 
+-- The vault pseudo-release's objects, found without scanning every object.
+CREATE INDEX object_vault ON object (stix_type)
+  WHERE stix_type = 'x-attackkb-vault';
+
 -- ---- Detections (issue 7): detection sets, coverage -------------------
 -- An imported set of detection rules (attackkb ingest --sigma DIR --set
 -- NAME). Re-importing a set replaces it. ATT&CK's own detection strategies

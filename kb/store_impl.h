@@ -5,6 +5,7 @@
 #include "kb/store.h"
 
 #include <sqlite3.h>
+#include <stdint.h>
 
 /* Cached prepared statements, one slot per use site. */
 enum kb_stmt_id {
@@ -42,6 +43,12 @@ int kb_store_exec(kb_store *store, const char *sql);
 /* The schema and view texts (kb/schema.sql, kb/views.sql, embedded). */
 extern const char kb_schema_sql[];
 extern const char kb_views_sql[];
+
+typedef struct kb_extref kb_extref;
+
+/* The id of reference r (its hash set), adding it if the store lacks it.
+ * Returns 0 or KB_EDB. */
+int kb_reference_id(kb_store *store, const kb_extref *r, int64_t *id);
 
 /* Redo the rows the public views show (current_member) for domain, and
  * for the vault pseudo-release. Returns 0 or KB_EDB. */
