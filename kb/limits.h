@@ -20,5 +20,6 @@
 #define KB_MAX_QUERY_STRING 8192         /* bytes of a CGI QUERY_STRING (414 past it) */
 #define KB_MAX_PATH_INFO 1024            /* bytes of a CGI PATH_INFO (414 past it) */
 #define KB_MAX_PARAMS 32                 /* name=value pairs in one query string (400) */
+#define KB_MAX_PLATFORM 64               /* bytes of the web search's platform= (400) */
 
 #endif

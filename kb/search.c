@@ -292,14 +292,15 @@ int kb_search(kb_hits **out, kb_store *store, const char *text,
 				const char *const *c =
 					(const char *const *)&subs->cells
 						[r * subs->ncols];
-				char *key = hit_key(c[0], c[3]);
-				uintptr_t at = (uintptr_t)strmap_get(l.seen,
-								     key);
+				char *key;
+				uintptr_t at;
 
-				free(key);
 				if (strcmp(c[5], h->attack_id) != 0 ||
 				    strcmp(c[3], h->domain) != 0)
 					continue;
+				key = hit_key(c[0], c[3]);
+				at = (uintptr_t)strmap_get(l.seen, key);
+				free(key);
 				if (at) {
 					const kb_hit *s = &l.v[at - 1];
 					const char *sc[5] = {

@@ -143,7 +143,8 @@ int kb_store_open(kb_store **out, const char *path, unsigned flags)
 		goto done;
 	}
 	sqlite3_extended_result_codes(store->db, 1);
-	sqlite3_busy_timeout(store->db, 5000);
+	sqlite3_busy_timeout(store->db,
+			     flags & KB_STORE_SHORT_WAIT ? 250 : 5000);
 	if (sqlite3_exec(store->db, "PRAGMA application_id", NULL, NULL,
 			 NULL) != SQLITE_OK) {
 		error = kb_error_set(KB_ERROR,

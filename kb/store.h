@@ -15,6 +15,8 @@ enum {
 	KB_STORE_READONLY = 0,
 	KB_STORE_WRITE = 1u << 0,  /* open read-write */
 	KB_STORE_CREATE = 1u << 1, /* create (and migrate) if missing */
+	KB_STORE_SHORT_WAIT = 1u << 2, /* on a lock, give up after 250 ms
+					  instead of 5 s (web pages) */
 };
 
 /* Open the store at path. Read-only opens fail with KB_ENOTFOUND when the
