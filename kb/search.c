@@ -104,17 +104,20 @@ static const char exact_sql[] =
 /* Full-text matches, one row per object: relationship text counts for
  * the relationship's target (the technique a procedure uses). Within a
  * tier an exact name comes first, and the detection objects (analytics,
- * strategies, data components) after the rest. */
+ * strategies, data components) after the rest. The snippet column holds
+ * where the snippet is to be cut from (SNIPPET_LATER, the FTS row and
+ * column): only the hits of the page asked for get one (snippet_sql). */
+#define SNIPPET_LATER '\x01'
 static const char fts_sql[] =
 	"WITH m (id, tier, score, snip) AS ("
-	" SELECT rowid, 1, bm25(search, 10.0, 5.0, 1.0), snippet(search, 0, "
-	"  char(2), char(3), '…', 24) FROM search WHERE search MATCH "
+	" SELECT rowid, 1, bm25(search, 10.0, 5.0, 1.0), char(1) || rowid || "
+	"  ' 0' FROM search WHERE search MATCH "
 	"  '{name} : (' || ?1 || ')'"
 	" UNION ALL SELECT rowid, 2, bm25(search, 10.0, 5.0, 1.0), "
-	"  snippet(search, 1, char(2), char(3), '…', 24) FROM search WHERE "
+	"  char(1) || rowid || ' 1' FROM search WHERE "
 	"  search MATCH '{aliases} : (' || ?1 || ')'"
 	" UNION ALL SELECT rowid, 3, bm25(search, 10.0, 5.0, 1.0), "
-	"  snippet(search, 2, char(2), char(3), '…', 24) FROM search WHERE "
+	"  char(1) || rowid || ' 2' FROM search WHERE "
 	"  search MATCH '{description} : (' || ?1 || ')'), "
 	"h (id, domain, tier, score, snip) AS ("
 	" SELECT CASE WHEN r.rel_type IS NULL THEN r.id ELSE (SELECT t.id "
@@ -131,11 +134,20 @@ static const char fts_sql[] =
 	"('analytic', 'detection_strategy', 'data_component', 'data_source') "
 	"THEN 1000 ELSE 0 END LIMIT 1000";
 
-/* Live sub-techniques: their parent is the ID before the dot. */
+/* The snippet of FTS row ?2 in column ?3 (named ?4) for query ?1. */
+static const char snippet_sql[] =
+	"SELECT snippet(search, CAST(?3 AS INTEGER), char(2), char(3), '…', "
+	"24) FROM search WHERE search MATCH '{' || ?4 || '} : (' || ?1 || ')' "
+	"AND rowid = CAST(?2 AS INTEGER)";
+
+/* Live sub-techniques of the techniques in ?1 (a JSON array of IDs):
+ * their parent is the ID before the dot, so each parent is a range of the
+ * attack_id index (CROSS JOIN: SQLite would rather scan the index in
+ * ORDER BY order). */
 static const char subs_sql[] =
 	"SELECT o.attack_id, o.name, o.kind, o.domain, substr(o.description, 1, "
-	"160), "
-	"substr(o.attack_id, 1, instr(o.attack_id, '.') - 1) FROM cur o "
+	"160), j.value FROM json_each(?1) j CROSS JOIN cur o ON o.attack_id > "
+	"j.value || '.' AND o.attack_id < j.value || '/' "
 	"WHERE o.kind = 'subtechnique' AND o.revoked = 0 AND o.deprecated = 0"
 	FILTERS " ORDER BY o.attack_id";
 
@@ -218,6 +230,66 @@ static char *exact_ids(const char *text)
 	return strbuf_detach(&sb);
 }
 
+/* The IDs of the techniques among the hits, each once, as a JSON array
+ * (caller frees), or NULL when there is none. */
+static char *technique_ids(const struct hitlist *l)
+{
+	strbuf sb = STRBUF_INIT;
+	strmap *seen = strmap_new();
+
+	for (size_t i = 0; i < l->n; i++) {
+		const kb_hit *h = &l->v[i];
+
+		if (strcmp(h->type, "technique") != 0 ||
+		    strmap_get(seen, h->attack_id))
+			continue;
+		strmap_put(seen, h->attack_id, (void *)1);
+		strbuf_puts(&sb, sb.len ? ",\"" : "[\"");
+		strbuf_puts(&sb, h->attack_id); /* T1234: nothing to escape */
+		strbuf_putc(&sb, '"');
+	}
+	strmap_free(seen);
+	if (!sb.len) {
+		strbuf_free(&sb);
+		return NULL;
+	}
+	strbuf_putc(&sb, ']');
+	return strbuf_detach(&sb);
+}
+
+/* Replace the SNIPPET_LATER places of the page's hits with snippets. */
+static int cut_snippets(kb_hits *res, kb_store *store, const char *fts)
+{
+	static const char *const columns[] = {"name", "aliases",
+					      "description"};
+	const char *args[4];
+	char row[32], col[2];
+	int error;
+
+	for (size_t i = 0; i < res->n; i++) {
+		kb_hit *h = &res->hits[i];
+		kb_rows *rows;
+
+		if (h->snippet[0] != SNIPPET_LATER ||
+		    sscanf(h->snippet + 1, "%30s %1s", row, col) != 2 ||
+		    col[0] < '0' || col[0] > '2')
+			continue;
+		args[0] = fts;
+		args[1] = row;
+		args[2] = col;
+		args[3] = columns[col[0] - '0'];
+		if ((error = kb_rows_query(&rows, store, snippet_sql, args,
+					   4)) < 0)
+			return error;
+		free(h->snippet);
+		h->snippet = xstrdup(rows->nrows && kb_rows_get(rows, 0, 0)
+					     ? kb_rows_get(rows, 0, 0)
+					     : "");
+		kb_rows_free(rows);
+	}
+	return 0;
+}
+
 static const char *const tier_names[] = {"id", "name", "alias",
 					 "description", "procedure"};
 
@@ -227,7 +299,7 @@ int kb_search(kb_hits **out, kb_store *store, const char *text,
 	static const kb_search_opts defaults = KB_SEARCH_OPTS_INIT;
 	struct hitlist l = {0};
 	kb_rows *exact = NULL, *fts = NULL, *subs = NULL;
-	char *trimmed = NULL, *ids = NULL, *q = NULL;
+	char *trimmed = NULL, *ids = NULL, *q = NULL, *parents = NULL;
 	const char *args[5];
 	kb_hits *res = NULL;
 	size_t limit;
@@ -261,9 +333,6 @@ int kb_search(kb_hits **out, kb_store *store, const char *text,
 		if ((error = kb_rows_query(&fts, store, fts_sql, args, 5)) < 0)
 			goto done;
 	}
-	args[0] = NULL;
-	if ((error = kb_rows_query(&subs, store, subs_sql, args, 4)) < 0)
-		goto done;
 	for (size_t r = 0; exact && r < exact->nrows; r++)
 		hit_add(&l, (const char *const *)&exact->cells[r * 5], "id",
 			NULL);
@@ -272,6 +341,13 @@ int kb_search(kb_hits **out, kb_store *store, const char *text,
 
 		hit_add(&l, (const char *const *)&fts->cells[r * fts->ncols],
 			tier_names[tier < 5 ? tier : 4], NULL);
+	}
+	/* The sub-techniques of the techniques found, and only those. */
+	if ((parents = technique_ids(&l)) != NULL) {
+		args[0] = parents;
+		if ((error = kb_rows_query(&subs, store, subs_sql, args, 4)) <
+		    0)
+			goto done;
 	}
 	/* Move sub-techniques under their parent, in ID order, keeping
 	 * their own match if they had one. */
@@ -288,7 +364,7 @@ int kb_search(kb_hits **out, kb_store *store, const char *text,
 				continue;
 			if (strcmp(h->type, "technique") != 0)
 				continue;
-			for (size_t r = 0; r < subs->nrows; r++) {
+			for (size_t r = 0; subs && r < subs->nrows; r++) {
 				const char *const *c =
 					(const char *const *)&subs->cells
 						[r * subs->ncols];
@@ -334,6 +410,11 @@ int kb_search(kb_hits **out, kb_store *store, const char *text,
 			hit_free(&l.v[i]);
 		}
 	}
+	l.n = 0; /* every hit is in res or freed */
+	if (res->fts && (error = cut_snippets(res, store, res->fts)) < 0) {
+		kb_hits_free(res);
+		goto done;
+	}
 	*out = res;
 done:
 	if (!*out)
@@ -347,6 +428,7 @@ done:
 	free(trimmed);
 	free(ids);
 	free(q);
+	free(parents);
 	return error;
 }
 

@@ -3,6 +3,7 @@
 #include "kb/store_impl.h"
 #include "kb/error.h"
 #include "kb/strbuf.h"
+#include "kb/strmap.h"
 #include "kb/xalloc.h"
 
 #include <stdio.h>
@@ -163,6 +164,10 @@ int kb_store_open(kb_store **out, const char *path, unsigned flags)
 				   "PRAGMA cache_size = -65536;"
 				   "PRAGMA temp_store = MEMORY;")) < 0)
 		goto done;
+	if ((flags & KB_STORE_MMAP) &&
+	    (error = kb_store_exec(store, "PRAGMA mmap_size = 1073741824")) <
+		    0)
+		goto done;
 	if ((error = check_schema(store)) < 0)
 		goto done;
 	*out = store;
@@ -178,6 +183,9 @@ void kb_store_close(kb_store *store)
 		return;
 	for (int i = 0; i < KB_STMT__COUNT; i++)
 		sqlite3_finalize(store->stmts[i]);
+	for (size_t i = 0; i < store->nquery_stmts; i++)
+		sqlite3_finalize(store->query_stmts[i]);
+	strmap_free(store->queries);
 	sqlite3_close_v2(store->db);
 	free(store->path);
 	free(store);
@@ -186,6 +194,11 @@ void kb_store_close(kb_store *store)
 int kb_store_begin(kb_store *store)
 {
 	return kb_store_exec(store, "BEGIN IMMEDIATE");
+}
+
+int kb_store_begin_read(kb_store *store)
+{
+	return kb_store_exec(store, "BEGIN");
 }
 
 int kb_store_commit(kb_store *store)

@@ -7,12 +7,14 @@
 #include "kb/error.h"
 #include "kb/query.h"
 #include "kb/store.h"
+#include "kb/strmap.h"
 #include "kb/xalloc.h"
 #include "web/assets.h"
 #include "web/html.h"
 #include "web/http.h"
 #include "web/page.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,11 +24,24 @@
 /* Part of every entity tag: pages change when the program does. */
 #define APP_BUILD KB_VERSION " " __DATE__ " " __TIME__
 
+/* A page kept by a FastCGI server: the body sent for one entity tag. */
+typedef struct {
+	char *key;   /* what the entity tag hashes (set_validators) */
+	char *body;  /* the 200 response's body */
+	size_t len;  /* its length */
+	bool json;   /* its type: application/json, else text/html */
+} kept_page;
+
 struct app_cache {
-	kb_store *store; /* open read-only, or NULL */
-	char *path;      /* the path it was opened from */
-	dev_t dev;       /* the file it was opened on: a store replaced */
-	ino_t ino;       /* by rename() is reopened */
+	kb_store *store;  /* open read-only, or NULL */
+	char *path;       /* the path it was opened from */
+	dev_t dev;        /* the file it was opened on: a store replaced */
+	ino_t ino;        /* by rename() is reopened */
+	size_t max_bytes; /* bodies kept at most; 0 keeps none */
+	size_t bytes;     /* bodies kept now */
+	kept_page *pages; /* kept pages */
+	size_t npages;
+	strmap *index;    /* key -> 1 + index in pages */
 };
 
 /* Columns of the named query "releases" the validators use. */
@@ -126,9 +141,10 @@ static int open_store(kb_store **out, bool *owned, const char *path,
 		*out = cache->store;
 		return 0;
 	}
-	if ((error = kb_store_open(out, path,
-				   KB_STORE_READONLY | KB_STORE_SHORT_WAIT)) <
-	    0)
+	error = kb_store_open(out, path,
+			      KB_STORE_READONLY | KB_STORE_SHORT_WAIT |
+				      KB_STORE_MMAP);
+	if (error < 0)
 		return error;
 	if (cache) {
 		cache->store = *out;
@@ -154,36 +170,98 @@ static time_t parse_iso(const char *s)
 	return timegm(&tm);
 }
 
-/* The entity tag of this page at this store's content: the program, the
- * store's path and releases (their SHA-256 and which are shown), the
- * page's path and parameters. Last-Modified: the newest ingest. */
-static void set_validators(page_ctx *ctx, const char *db_path)
+/* What the page's bytes depend on, hashed into its entity tag: the
+ * program; the store's path, file (device, inode, size and time of the
+ * database and its WAL: any write changes one) and releases (SHA-256 and
+ * which are shown); the page's path and parameters. Last-Modified: the
+ * newest of the files' times and the releases' ingest times. */
+static void set_validators(page_ctx *ctx, strbuf *key, const char *db_path)
 {
 	const kb_rows *rel = ctx->releases;
-	strbuf key = STRBUF_INIT;
+	char *wal = xasprintf("%s-wal", db_path);
+	const char *files[2] = {db_path, wal};
+	struct stat st;
 	time_t t;
 
-	strbuf_printf(&key, "%s\n%s\n", APP_BUILD, db_path);
+	strbuf_printf(key, "%s\n%s\n", APP_BUILD, db_path);
 	ctx->last_modified = 0;
+	for (size_t i = 0; i < 2; i++) {
+		if (stat(files[i], &st) < 0)
+			continue;
+		strbuf_printf(key, "%ju %ju %jd %jd.%09ld\n",
+			      (uintmax_t)st.st_dev, (uintmax_t)st.st_ino,
+			      (intmax_t)st.st_size, (intmax_t)st.st_mtim.tv_sec,
+			      st.st_mtim.tv_nsec);
+		if (st.st_mtim.tv_sec > ctx->last_modified)
+			ctx->last_modified = st.st_mtim.tv_sec;
+	}
+	free(wal);
 	for (size_t r = 0; r < rel->nrows; r++) {
 		const char *sha = kb_rows_get(rel, r, REL_SHA256);
 		const char *seen = kb_rows_get(rel, r, REL_SEEN);
 
-		strbuf_printf(&key, "%s %s\n", sha ? sha : "",
+		strbuf_printf(key, "%s %s\n", sha ? sha : "",
 			      seen ? seen : "");
 		t = parse_iso(kb_rows_get(rel, r, REL_AT));
 		if (t > ctx->last_modified)
 			ctx->last_modified = t;
 	}
-	strbuf_printf(&key, "%s\n%s\n", ctx->req->script_name, ctx->req->path);
+	strbuf_printf(key, "%s\n%s\n", ctx->req->script_name, ctx->req->path);
 	for (size_t i = 0; i < ctx->req->nparams; i++) {
-		strbuf_puts(&key, ctx->req->params[i].name);
-		strbuf_putc(&key, '=');
-		strbuf_puts(&key, ctx->req->params[i].value);
-		strbuf_putc(&key, '\n');
+		strbuf_puts(key, ctx->req->params[i].name);
+		strbuf_putc(key, '=');
+		strbuf_puts(key, ctx->req->params[i].value);
+		strbuf_putc(key, '\n');
 	}
-	http_etag(ctx->etag, key.ptr, key.len);
-	strbuf_free(&key);
+	http_etag(ctx->etag, key->ptr, key->len);
+}
+
+static void cache_clear(app_cache *cache)
+{
+	for (size_t i = 0; i < cache->npages; i++) {
+		free(cache->pages[i].key);
+		free(cache->pages[i].body);
+	}
+	free(cache->pages);
+	cache->pages = NULL;
+	cache->npages = 0;
+	cache->bytes = 0;
+	strmap_free(cache->index);
+	cache->index = strmap_new();
+}
+
+static const kept_page *cache_get(const app_cache *cache, const char *key)
+{
+	size_t at;
+
+	if (!cache || !cache->max_bytes)
+		return NULL;
+	at = (size_t)(uintptr_t)strmap_get(cache->index, key);
+	return at ? &cache->pages[at - 1] : NULL;
+}
+
+/* Keep a page; when the bodies would pass max_bytes, start afresh (the
+ * pages asked most come back first). */
+static void cache_put(app_cache *cache, const char *key, const strbuf *body,
+		      bool json)
+{
+	kept_page *p;
+
+	if (!cache || !cache->max_bytes || body->len > cache->max_bytes / 4 ||
+	    strmap_get(cache->index, key))
+		return;
+	if (cache->bytes + body->len > cache->max_bytes)
+		cache_clear(cache);
+	cache->pages = xreallocarray(cache->pages, cache->npages + 1,
+				     sizeof(kept_page));
+	p = &cache->pages[cache->npages++];
+	p->key = xstrdup(key);
+	p->body = xmalloc(body->len + 1);
+	memcpy(p->body, body->ptr, body->len + 1);
+	p->len = body->len;
+	p->json = json;
+	cache->bytes += body->len;
+	strmap_put(cache->index, key, (void *)(uintptr_t)cache->npages);
 }
 
 static int run_page(strbuf *out, const page_ctx *ctx,
@@ -210,9 +288,11 @@ static void serve_page(strbuf *out, const cgi_request *req,
 {
 	const struct kb_named_query *releases = kb_query_find("releases");
 	const char *format = cgi_param(req, "format");
+	const kept_page *kept;
 	page_ctx ctx = {0};
 	kb_store *store = NULL;
 	kb_rows *rel = NULL;
+	strbuf key = STRBUF_INIT, body = STRBUF_INIT;
 	bool owned = false;
 	int error;
 
@@ -221,7 +301,9 @@ static void serve_page(strbuf *out, const cgi_request *req,
 		http_error(out, 400, "format: html or json", req->head);
 		return;
 	}
+	/* One read transaction: one snapshot, one lock, for the page. */
 	if (open_store(&store, &owned, db_path, cache) < 0 ||
+	    kb_store_begin_read(store) < 0 ||
 	    kb_rows_query(&rel, store, releases->sql, NULL, 0) < 0) {
 		send_unavailable(out, req, ctx.json);
 		goto done;
@@ -231,13 +313,20 @@ static void serve_page(strbuf *out, const cgi_request *req,
 	ctx.base = req->script_name;
 	ctx.arg = route->arg;
 	ctx.releases = rel;
-	set_validators(&ctx, db_path);
+	set_validators(&ctx, &key, db_path);
 	if (http_is_fresh(req, ctx.etag, ctx.last_modified)) {
-		strbuf none = STRBUF_INIT;
-
-		page_send(out, &ctx, &none); /* 304 */
+		page_send(out, &ctx, &body); /* 304, no body */
 		goto done;
 	}
+	if ((kept = cache_get(cache, key.ptr)) != NULL) {
+		strbuf copy = {kept->body, kept->len, 0};
+
+		ctx.json = kept->json;
+		page_send(out, &ctx, &copy);
+		goto done;
+	}
+	if (cache && cache->max_bytes)
+		ctx.keep = &body;
 	kb_error_clear();
 	error = run_page(out, &ctx, route);
 	if (error == KB_ENOTFOUND)
@@ -247,10 +336,16 @@ static void serve_page(strbuf *out, const cgi_request *req,
 		send_error(out, 400, kb_error_last(), req->head, ctx.json);
 	else if (error < 0)
 		send_unavailable(out, req, ctx.json);
+	else if (body.len)
+		cache_put(cache, key.ptr, &body, ctx.json);
 done:
+	if (store)
+		kb_store_rollback(store); /* ends the read transaction */
 	kb_rows_free(rel);
 	if (owned)
 		kb_store_close(store);
+	strbuf_free(&key);
+	strbuf_free(&body);
 }
 
 void app_handle_cached(strbuf *out, const cgi_env *env, app_cache *cache)
@@ -282,15 +377,21 @@ void app_handle(strbuf *out, const cgi_env *env)
 	app_handle_cached(out, env, NULL);
 }
 
-app_cache *app_cache_new(void)
+app_cache *app_cache_new(size_t max_bytes)
 {
-	return xcalloc(1, sizeof(app_cache));
+	app_cache *cache = xcalloc(1, sizeof(app_cache));
+
+	cache->max_bytes = max_bytes;
+	cache->index = strmap_new();
+	return cache;
 }
 
 void app_cache_free(app_cache *cache)
 {
 	if (!cache)
 		return;
+	cache_clear(cache);
+	strmap_free(cache->index);
 	kb_store_close(cache->store);
 	free(cache->path);
 	free(cache);

@@ -7,7 +7,10 @@
 #include "web/cgi.h"
 
 /* What a long-running server (FastCGI) keeps between requests: the open
- * store, reopened when the file at ATTACKKB_DB is replaced. */
+ * store, reopened when the file at ATTACKKB_DB is replaced, and the pages
+ * it sent, by entity tag: the tag covers the program, the store's file and
+ * releases and the request, so a kept page is exactly what the page would
+ * be rebuilt as. */
 typedef struct app_cache app_cache;
 
 /* Parse env, route it and append the whole CGI response (headers, and the
@@ -21,8 +24,9 @@ void app_handle(strbuf *out, const cgi_env *env);
 /* As app_handle(), keeping the store open in cache between calls. */
 void app_handle_cached(strbuf *out, const cgi_env *env, app_cache *cache);
 
-/* A new, empty cache; free it with app_cache_free() (NULL is fine). */
-app_cache *app_cache_new(void);
+/* A new, empty cache keeping at most max_bytes of pages (0: keep the
+ * store only); free it with app_cache_free() (NULL is fine). */
+app_cache *app_cache_new(size_t max_bytes);
 void app_cache_free(app_cache *cache);
 
 #endif

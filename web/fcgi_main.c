@@ -1,7 +1,7 @@
 /* web/fcgi_main.c: main() of attackkb.fcgi, the same pages as attackkb.cgi
  * served as a FastCGI application (libfcgi's fcgi_stdio; start it with
  * spawn-fcgi). One process answers request after request and keeps the
- * store open between them (app_cache). */
+ * store open, and the pages it sent, between them (app_cache). */
 #include "kb/strbuf.h"
 #include "web/app.h"
 #include "web/cgi.h"
@@ -17,7 +17,11 @@ int main(void)
 	 * environment, so keep a copy. */
 	const char *start_db = getenv("ATTACKKB_DB");
 	char *default_db = start_db ? strdup(start_db) : NULL;
-	app_cache *cache = app_cache_new();
+	/* ATTACKKB_PAGE_CACHE: MiB of rendered pages to keep (default 32,
+	 * 0 for none). */
+	const char *mib = getenv("ATTACKKB_PAGE_CACHE");
+	app_cache *cache = app_cache_new(
+		(size_t)(mib && *mib ? strtoul(mib, NULL, 10) : 32) << 20);
 	strbuf out = STRBUF_INIT;
 	cgi_env env;
 

@@ -17,6 +17,8 @@ void page_send(strbuf *out, const page_ctx *ctx, const strbuf *body)
 	r.last_modified = ctx->last_modified;
 	if (http_respond(out, &r, ctx->req, body->ptr, body->len) < 0)
 		fprintf(stderr, "attackkb.cgi: %s\n", kb_error_last());
+	else if (ctx->keep)
+		strbuf_put(ctx->keep, body->ptr, body->len);
 }
 
 void page_redirect(strbuf *out, const page_ctx *ctx, const char *path)

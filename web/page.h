@@ -22,7 +22,9 @@ typedef struct {
 	const kb_rows *releases;  /* the named query "releases" */
 	bool json;                /* ?format=json */
 	char etag[HTTP_ETAG_MAX]; /* of this page at this store's content */
-	time_t last_modified;     /* newest release's ingest time, or 0 */
+	time_t last_modified;     /* when the store last changed, or 0 */
+	strbuf *keep;             /* not NULL: page_send() also copies the
+				     body here (FastCGI's page cache) */
 } page_ctx;
 
 /* Each page appends its whole response (200, or a 303 redirect) to out
@@ -38,7 +40,7 @@ int page_matrix(strbuf *out, const page_ctx *ctx);
 /* Helpers for the pages (web/page.c). */
 
 /* Send body as a 200 text/html or application/json response with the
- * page's validators. */
+ * page's validators (and copy it to ctx->keep). */
 void page_send(strbuf *out, const page_ctx *ctx, const strbuf *body);
 
 /* Send a 303 to base + path (path and query already URL-safe). */
