@@ -15,6 +15,7 @@ int main(void)
 		html_suite,
 		http_suite,
 		app_suite,
+		pages_suite,
 		vaultfile_suite,
 		vaultnote_suite,
 		vault_suite,

@@ -13,6 +13,7 @@ Suite *cgi_suite(void);
 Suite *html_suite(void);
 Suite *http_suite(void);
 Suite *app_suite(void);
+Suite *pages_suite(void);
 Suite *vaultfile_suite(void);
 Suite *vaultnote_suite(void);
 Suite *vault_suite(void);

@@ -467,10 +467,35 @@ done:
 	return error;
 }
 
+/* Where a revoked ID leads: the end of its revoked-by chain, as a new
+ * string in *out, or NULL. Old technique IDs were also given to
+ * mitigations, now deprecated, which kb_describe() may find first: their
+ * ID leads to the technique's successor too. */
+static int successor(char **out, const page_ctx *ctx, const kb_doc *doc)
+{
+	static const char sql[] = "SELECT successor_id FROM successors WHERE "
+				  "attack_id = ?1 AND domain = ?2 LIMIT 1";
+	const char *args[2] = {doc->attack_id, doc->domain};
+	char id[CGI_ID_MAX];
+	kb_rows *rows;
+	int error;
+
+	*out = NULL;
+	if ((error = kb_rows_query(&rows, ctx->store, sql, args, 2)) < 0)
+		return error;
+	if (rows->nrows && kb_rows_get(rows, 0, 0) &&
+	    strlen(kb_rows_get(rows, 0, 0)) < sizeof(id) &&
+	    kb_is_attack_id(kb_rows_get(rows, 0, 0), id))
+		*out = xstrdup(id);
+	kb_rows_free(rows);
+	return 0;
+}
+
 int page_object(strbuf *out, const page_ctx *ctx)
 {
 	const char *domain = NULL, *v;
 	kb_doc *doc = NULL;
+	char *succ = NULL;
 	strbuf b = STRBUF_INIT;
 	int error;
 
@@ -480,30 +505,24 @@ int page_object(strbuf *out, const page_ctx *ctx)
 					       "ics");
 	if ((error = kb_describe(&doc, ctx->store, ctx->arg, domain)) < 0)
 		return error;
-	if (kb_doc_field(doc, "revoked") && (v = kb_doc_field(doc, "revoked_by"))) {
-		char id[CGI_ID_MAX];
-		char *head = xstrndup(v, strcspn(v, " "));
+	if ((kb_doc_field(doc, "revoked") || kb_doc_field(doc, "deprecated")) &&
+	    (error = successor(&succ, ctx, doc)) < 0)
+		goto done;
+	if (succ) {
+		strbuf loc = STRBUF_INIT;
 
-		if (strlen(head) < sizeof(id) && kb_is_attack_id(head, id)) {
-			strbuf loc = STRBUF_INIT;
-
-			strbuf_puts(&loc, "/object/");
-			html_encode_url(&loc, id);
-			if (strcmp(doc->domain, "enterprise-attack") != 0) {
-				strbuf_puts(&loc, "?domain=");
-				html_encode_url(&loc,
-						page_domain_short(doc->domain));
-			}
-			if (ctx->json)
-				strbuf_puts(&loc, strchr(loc.ptr, '?')
-							  ? "&format=json"
-							  : "?format=json");
-			page_redirect(out, ctx, loc.ptr);
-			strbuf_free(&loc);
-			free(head);
-			goto done;
+		strbuf_puts(&loc, "/object/");
+		html_encode_url(&loc, succ);
+		if (strcmp(doc->domain, "enterprise-attack") != 0) {
+			strbuf_puts(&loc, "?domain=");
+			html_encode_url(&loc, page_domain_short(doc->domain));
 		}
-		free(head);
+		if (ctx->json)
+			strbuf_puts(&loc, strchr(loc.ptr, '?') ? "&format=json"
+							       : "?format=json");
+		page_redirect(out, ctx, loc.ptr);
+		strbuf_free(&loc);
+		goto done;
 	}
 	if (ctx->json) {
 		char *j = format_doc_json(doc);
@@ -518,5 +537,6 @@ int page_object(strbuf *out, const page_ctx *ctx)
 done:
 	strbuf_free(&b);
 	kb_doc_free(doc);
+	free(succ);
 	return error;
 }

@@ -81,25 +81,26 @@ static int get_params(search_params *sp, const page_ctx *ctx)
 	return 0;
 }
 
-/* The query string of this search at another page. */
+/* The query string of this search at another page: URL-encoded, with
+ * '&' as "&amp;" for an attribute. */
 static void put_query(strbuf *sb, const search_params *sp, size_t page)
 {
 	strbuf_puts(sb, "?q=");
 	html_encode_url(sb, sp->q);
 	if (sp->domain) {
-		strbuf_puts(sb, "&domain=");
+		strbuf_puts(sb, "&amp;domain=");
 		html_encode_url(sb, page_domain_short(sp->domain));
 	}
 	if (sp->type) {
-		strbuf_puts(sb, "&type=");
+		strbuf_puts(sb, "&amp;type=");
 		html_encode_url(sb, sp->type);
 	}
 	if (sp->platform) {
-		strbuf_puts(sb, "&platform=");
+		strbuf_puts(sb, "&amp;platform=");
 		html_encode_url(sb, sp->platform);
 	}
 	if (page > 1)
-		strbuf_printf(sb, "&page=%zu", page);
+		strbuf_printf(sb, "&amp;page=%zu", page);
 }
 
 /* The snippet as HTML: text escaped, KB_MARK_* as <mark>, balanced. */
@@ -176,6 +177,21 @@ static void put_form(strbuf *b, const page_ctx *ctx, const search_params *sp)
 		       "</form>\n");
 }
 
+/* Hits found by ID, or listed under their parent, show the start of the
+ * description: the first SNIPPET_CHARS characters. */
+#define SNIPPET_CHARS 160
+
+static bool cut_short(const kb_hit *h)
+{
+	size_t chars = 0;
+
+	if (strcmp(h->match, "id") != 0 && strcmp(h->match, "parent") != 0)
+		return false;
+	for (const char *p = h->snippet; *p; p++)
+		chars += ((unsigned char)*p & 0xC0) != 0x80;
+	return chars >= SNIPPET_CHARS;
+}
+
 static void put_hit(strbuf *b, const page_ctx *ctx, const kb_hit *h)
 {
 	strbuf_puts(b, h->parent ? "<li class=\"sub\">" : "<li>");
@@ -195,9 +211,12 @@ static void put_hit(strbuf *b, const page_ctx *ctx, const kb_hit *h)
 		strbuf_puts(b, "</span>");
 	}
 	strbuf_puts(b, "</div>\n");
-	if (*h->snippet) {
+	/* A match in the name shows in the name already. */
+	if (*h->snippet && strcmp(h->match, "name") != 0) {
 		strbuf_puts(b, "<p class=\"snippet\">");
 		put_snippet(b, h->snippet);
+		if (cut_short(h))
+			strbuf_puts(b, "…");
 		strbuf_puts(b, "</p>");
 	}
 	strbuf_puts(b, "</li>\n");

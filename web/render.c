@@ -273,11 +273,61 @@ void render_each_citation(const char *md,
 	}
 }
 
+/* Length of a piece of a <code> or </code> tag that a snippet's cut left
+ * at the start of s ("code>", "de>"), or 0. */
+static size_t cut_tag_head(const char *s)
+{
+	static const char *const tags[] = {"</code>", "<code>"};
+
+	for (size_t t = 0; t < 2; t++)
+		for (size_t k = 1; k + 2 < strlen(tags[t]); k++)
+			if (strncasecmp(s, tags[t] + k, strlen(tags[t] + k)) ==
+			    0)
+				return strlen(tags[t] + k);
+	return 0;
+}
+
+/* Drop a piece of a tag ("<co", "</cod") that a cut left at the end of
+ * sb, before a final ellipsis if there is one. */
+static void drop_cut_tag_tail(strbuf *sb)
+{
+	static const char *const tags[] = {"</code>", "<code>"};
+	static const char ellipsis[] = "\xE2\x80\xA6"; /* … */
+	size_t end = sb->len, e = strlen(ellipsis);
+	bool dots = end >= e && memcmp(sb->ptr + end - e, ellipsis, e) == 0;
+
+	if (dots)
+		end -= e;
+	for (size_t t = 0; t < 2; t++)
+		for (size_t k = strlen(tags[t]) - 1; k >= 2; k--)
+			if (end >= k &&
+			    strncasecmp(sb->ptr + end - k, tags[t], k) == 0) {
+				memmove(sb->ptr + end - k, sb->ptr + end,
+					sb->len - end);
+				strbuf_truncate(sb, sb->len - k);
+				return;
+			}
+}
+
 char *render_plain_snippet(const char *md)
 {
 	strbuf sb = STRBUF_INIT;
 	const char *p = md, *q;
 	size_t n;
+
+	/* A snippet cut inside a tag ("…code>x") or inside a citation
+	 * followed by another ("…Report 2020)(Citation: "). */
+	if (strncmp(p, "\xE2\x80\xA6", 3) == 0) {
+		const char *close = strchr(p + 3, ')');
+
+		strbuf_puts(&sb, "\xE2\x80\xA6");
+		p += 3;
+		if (cut_tag_head(p))
+			p += cut_tag_head(p);
+		else if (close && !memchr(p, '(', (size_t)(close - p)) &&
+			 strncmp(close + 1, CITATION, strlen(CITATION)) == 0)
+			p = close + 1;
+	}
 
 	while (*p) {
 		if (strncmp(p, CITATION, strlen(CITATION)) == 0) {
@@ -317,6 +367,9 @@ char *render_plain_snippet(const char *md)
 		}
 		strbuf_putc(&sb, *p++);
 	}
+	drop_cut_tag_tail(&sb);
+	while (sb.len && (sb.ptr[sb.len - 1] == ' ' || sb.ptr[sb.len - 1] == '\n'))
+		strbuf_truncate(&sb, sb.len - 1);
 	return strbuf_detach(&sb);
 }
 
