@@ -16,6 +16,7 @@ int main(void)
 		http_suite,
 		app_suite,
 		pages_suite,
+		serve_suite,
 		vaultfile_suite,
 		vaultnote_suite,
 		vault_suite,

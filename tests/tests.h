@@ -14,6 +14,7 @@ Suite *html_suite(void);
 Suite *http_suite(void);
 Suite *app_suite(void);
 Suite *pages_suite(void);
+Suite *serve_suite(void);
 Suite *vaultfile_suite(void);
 Suite *vaultnote_suite(void);
 Suite *vault_suite(void);
