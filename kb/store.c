@@ -148,10 +148,16 @@ int kb_store_open(kb_store **out, const char *path, unsigned flags)
 			     flags & KB_STORE_SHORT_WAIT ? 250 : 5000);
 	if (sqlite3_exec(store->db, "PRAGMA application_id", NULL, NULL,
 			 NULL) != SQLITE_OK) {
-		error = kb_error_set(KB_ERROR,
-				     "%s: not an attackkb store (not a SQLite "
-				     "database)",
-				     path);
+		/* Locked, or a WAL store whose -shm cannot be made (a
+		 * read-only folder), is not "not a database". */
+		if ((sqlite3_errcode(store->db) & 0xff) == SQLITE_NOTADB)
+			error = kb_error_set(KB_ERROR,
+					     "%s: not an attackkb store (not "
+					     "a SQLite database)",
+					     path);
+		else
+			error = kb_error_set(KB_ERROR, "%s: cannot read: %s",
+					     path, sqlite3_errmsg(store->db));
 		goto done;
 	}
 	/* 16 KiB pages hold the objects' JSON texts with less overflow (a
