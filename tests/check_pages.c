@@ -69,7 +69,8 @@ static response get(const char *path, const char *qs)
 static char *header(const response *r, const char *name)
 {
 	char *needle = xasprintf("\r\n%s: ", name);
-	const char *p = strstr(r->raw, needle), *end = strstr(r->raw, "\r\n\r\n");
+	const char *p = strstr(r->raw, needle);
+	const char *end = strstr(r->raw, "\r\n\r\n");
 	char *v = NULL;
 
 	if (p && p < end) {
@@ -159,9 +160,9 @@ START_TEST(test_search_create_account)
 	ck_assert_int_eq(r.status, 200);
 	has(&r, "1&ndash;20 of 85 results for <q>create account</q>.");
 	/* T1136 first, its three sub-techniques right under it. */
-	t1136 = strstr(r.body, "<ol class=\"hits\">\n<li><div class=\"hit-head\">"
-			       "<span class=\"id\"><a href=\"/object/T1136\">"
-			       "T1136</a>");
+	t1136 = strstr(r.body, "<ol class=\"hits\">\n<li><div "
+			       "class=\"hit-head\"><span class=\"id\"><a "
+			       "href=\"/object/T1136\">T1136</a>");
 	ck_assert_ptr_nonnull(t1136);
 	sub = strstr(t1136, "<li class=\"sub\">");
 	ck_assert_ptr_nonnull(sub);
@@ -315,8 +316,8 @@ static const struct {
 	{"/search", "q=x&page=1e3", 400},
 	{"/search", "q=x&page=-1", 400},
 	{"/search", "q=x&format=xml", 400},
-	{"/search", "q=x&platform=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
-		    "aaaaaaaaaaaaaaaaaaaaaaa", 400},
+	{"/search", "q=x&platform=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		    "aaaaaaaaaaaaaaaaaaaaaaaaaaa", 400},
 	{"/object/T1136", "domain=%3Cimg+src%3Dx%3E", 400},
 	{"/object/T1136", "format=%3Cscript%3E", 400},
 	{"/object/T9999", NULL, 404},
@@ -560,7 +561,8 @@ START_TEST(test_matrix)
 	ck_assert_uint_eq(count(&r, "<th scope=\"col\">"), 14);
 	/* Columns in the matrix's tactic_refs order. */
 	for (size_t i = 0; i < 14; i++) {
-		char *th = xasprintf("<th scope=\"col\"><a href=\"/object/%s\">",
+		char *th = xasprintf("<th scope=\"col\"><a "
+				     "href=\"/object/%s\">",
 				     enterprise[i]);
 
 		p = strstr(p, th);
@@ -758,7 +760,8 @@ START_TEST(test_render_markdown)
 		  "<p><a href=\"\">x</a> <a href=\"\">y</a></p>\n");
 	expect_md("[Valid Accounts](https://attack.mitre.org/techniques/"
 		  "T1078) and [Local](https://attack.mitre.org/techniques/"
-		  "T1078/003/) by [APT29](http://attack.mitre.org/groups/G0016)",
+		  "T1078/003/) by "
+		  "[APT29](http://attack.mitre.org/groups/G0016)",
 		  "<p><a href=\"/object/T1078\">Valid Accounts</a> and <a "
 		  "href=\"/object/T1078.003\">Local</a> by <a "
 		  "href=\"/object/G0016\">APT29</a></p>\n");

@@ -31,9 +31,9 @@ static void put_search_form(strbuf *b, const page_ctx *ctx)
 		       "&quot;scheduled task&quot;, mimi*\">\n"
 		       "<button type=\"submit\">Search</button>\n"
 		       "</form>\n"
-		       "<p class=\"muted\">IDs (T1136.001, G0016) and bare numbers "
-		       "(1136) find the object first; then names, aliases, "
-		       "descriptions and procedure examples. "
+		       "<p class=\"muted\">IDs (T1136.001, G0016) and bare "
+		       "numbers (1136) find the object first; then names, "
+		       "aliases, descriptions and procedure examples. "
 		       "&quot;Quoted words&quot; are a phrase, a trailing * a "
 		       "prefix.</p>\n");
 }
@@ -52,7 +52,8 @@ static void put_releases(strbuf *b, const page_ctx *ctx)
 	strbuf_puts(b, "<div class=\"scroll\"><table class=\"releases\">\n"
 		       "<thead><tr><th>Domain</th><th>ATT&amp;CK</th>"
 		       "<th>STIX</th><th>Objects</th><th>Ingested</th>"
-		       "<th>Shown</th><th>SHA-256</th></tr></thead>\n<tbody>\n");
+		       "<th>Shown</th><th>SHA-256</th></tr></thead>\n"
+		       "<tbody>\n");
 	for (size_t r = 0; r < rel->nrows; r++) {
 		const char *domain = cell(rel, r, REL_DOMAIN);
 		bool seen = strcmp(cell(rel, r, REL_SEEN), "current") == 0;
@@ -100,8 +101,8 @@ static void put_matrices(strbuf *b, const page_ctx *ctx)
 		    !cgi_domain(domain))
 			continue;
 		if (!any)
-			strbuf_puts(b, "<h2>Matrices</h2>\n<ul class=\"matrices\">"
-				       "\n");
+			strbuf_puts(b, "<h2>Matrices</h2>\n"
+				       "<ul class=\"matrices\">\n");
 		any = true;
 		strbuf_puts(b, "<li><a href=\"");
 		html_escape_attr(b, ctx->base);
@@ -126,9 +127,12 @@ static void put_json(strbuf *b, const page_ctx *ctx)
 		int col;
 		bool number;
 	} keys[] = {
-		{"domain", REL_DOMAIN, false},   {"version", REL_VERSION, false},
-		{"stix", REL_STIX, false},       {"objects", REL_OBJECTS, true},
-		{"ingested_at", REL_AT, false},  {"sha256", REL_SHA256, false},
+		{"domain", REL_DOMAIN, false},
+		{"version", REL_VERSION, false},
+		{"stix", REL_STIX, false},
+		{"objects", REL_OBJECTS, true},
+		{"ingested_at", REL_AT, false},
+		{"sha256", REL_SHA256, false},
 	};
 	const kb_rows *rel = ctx->releases;
 

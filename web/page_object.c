@@ -157,7 +157,8 @@ static int reflist_build(reflist *refs, const page_ctx *ctx,
 	next = refs->own ? refs->own->nrows : 0;
 	for (size_t r = 0; r < refs->cited->nrows; r++)
 		if (cited_found(refs, r))
-			strmap_put(refs->numbers, kb_rows_get(refs->cited, r, 0),
+			strmap_put(refs->numbers,
+				   kb_rows_get(refs->cited, r, 0),
 				   (void *)(uintptr_t)++next);
 	return 0;
 }
@@ -518,8 +519,9 @@ int page_object(strbuf *out, const page_ctx *ctx)
 			html_encode_url(&loc, page_domain_short(doc->domain));
 		}
 		if (ctx->json)
-			strbuf_puts(&loc, strchr(loc.ptr, '?') ? "&format=json"
-							       : "?format=json");
+			strbuf_puts(&loc, strchr(loc.ptr, '?')
+						  ? "&format=json"
+						  : "?format=json");
 		page_redirect(out, ctx, loc.ptr);
 		strbuf_free(&loc);
 		goto done;

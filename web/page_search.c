@@ -198,8 +198,8 @@ static void put_hit(strbuf *b, const page_ctx *ctx, const kb_hit *h)
 	strbuf_puts(b, "<div class=\"hit-head\"><span class=\"id\">");
 	page_link_object(b, ctx, h->attack_id, h->attack_id, h->domain);
 	strbuf_puts(b, "</span> ");
-	page_link_object(b, ctx, h->attack_id, *h->name ? h->name : h->attack_id,
-			 h->domain);
+	page_link_object(b, ctx, h->attack_id,
+			 *h->name ? h->name : h->attack_id, h->domain);
 	strbuf_puts(b, " <span class=\"tag\">");
 	html_escape_text(b, page_type_label(h->type));
 	strbuf_puts(b, "</span> <span class=\"tag\">");

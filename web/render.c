@@ -63,7 +63,8 @@ static char *code_tags_to_spans(const char *md)
 		    strstr(open + 6, "\n\n") < close) {
 			strbuf_put(&sb, open, (size_t)(close + 7 - open));
 		} else {
-			put_code_span(&sb, open + 6, (size_t)(close - open - 6));
+			put_code_span(&sb, open + 6,
+				      (size_t)(close - open - 6));
 		}
 		p = close + 7;
 	}
@@ -127,7 +128,8 @@ static void neuter_inline_html(cmark_node *node)
 		lit = "";
 	if (tag_name(name, lit, &closing)) {
 		if (strcmp(name, "br") == 0) {
-			replace_node(node, cmark_node_new(CMARK_NODE_LINEBREAK));
+			replace_node(node,
+				     cmark_node_new(CMARK_NODE_LINEBREAK));
 			return;
 		}
 		if (is_dropped_tag(name)) {
@@ -368,7 +370,8 @@ char *render_plain_snippet(const char *md)
 		strbuf_putc(&sb, *p++);
 	}
 	drop_cut_tag_tail(&sb);
-	while (sb.len && (sb.ptr[sb.len - 1] == ' ' || sb.ptr[sb.len - 1] == '\n'))
+	while (sb.len &&
+	       (sb.ptr[sb.len - 1] == ' ' || sb.ptr[sb.len - 1] == '\n'))
 		strbuf_truncate(&sb, sb.len - 1);
 	return strbuf_detach(&sb);
 }
@@ -396,14 +399,15 @@ static void link_citations(cmark_node *text, const render_opts *opts)
 		if (num > 0) {
 			if (p > start)
 				cmark_node_insert_before(
-					text, text_node(start, (size_t)(p - start)));
+					text,
+					text_node(start, (size_t)(p - start)));
 			link = cmark_node_new(CMARK_NODE_LINK);
 			snprintf(label, sizeof(label), "#ref-%d", num);
 			cmark_node_set_url(link, label);
 			cmark_node_set_title(link, name);
 			snprintf(label, sizeof(label), "[%d]", num);
-			cmark_node_append_child(link,
-						text_node(label, strlen(label)));
+			cmark_node_append_child(
+				link, text_node(label, strlen(label)));
 			cmark_node_insert_before(text, link);
 			start = name_at + n + 1;
 			changed = true;
