@@ -712,6 +712,47 @@ START_TEST(test_fastcgi_cache)
 }
 END_TEST
 
+/* A seventh of the objects of the shipped store, of every type: each
+ * page renders (200, or 303 for a revoked ID), with no raw HTML left, no
+ * Markdown link unrendered and no <code> shown as text. */
+START_TEST(test_many_objects)
+{
+	static const char *const never[] = {"raw HTML omitted", "&lt;code&gt;",
+					    "](http", "Status: 5"};
+	kb_store *store;
+	kb_rows *ids;
+	size_t pages = 0;
+
+	ck_assert_int_eq(kb_store_open(&store, db, KB_STORE_READONLY), 0);
+	ck_assert_int_eq(kb_rows_query(&ids, store,
+				       "SELECT DISTINCT attack_id, domain FROM "
+				       "attack_objects WHERE type <> 'matrix' "
+				       "ORDER BY 1, 2",
+				       NULL, 0),
+			 0);
+	for (size_t r = 0; r < ids->nrows; r += 7) {
+		const char *domain = kb_rows_get(ids, r, 1);
+		char *path = xasprintf("/object/%s", kb_rows_get(ids, r, 0));
+		char *qs = xasprintf("domain=%.*s", (int)strcspn(domain, "-"),
+				     domain);
+		response resp = get(path, qs);
+
+		ck_assert_msg(resp.status == 200 || resp.status == 303,
+			      "%s?%s: %d", path, qs, resp.status);
+		for (size_t k = 0; k < sizeof(never) / sizeof(*never); k++)
+			ck_assert_msg(!strstr(resp.raw, never[k]),
+				      "%s?%s: has %s", path, qs, never[k]);
+		pages++;
+		free(resp.raw);
+		free(path);
+		free(qs);
+	}
+	ck_assert_uint_gt(pages, 700);
+	kb_rows_free(ids);
+	kb_store_close(store);
+}
+END_TEST
+
 /* The renderer on its own. */
 static int cite_foo(void *data, const char *name)
 {
@@ -748,6 +789,8 @@ START_TEST(test_render_markdown)
 		  "<p>Run <code>C:\\Windows\\</code> now.</p>\n");
 	expect_md("<code>a`b</code> and <CODE>x</CODE>",
 		  "<p><code>a`b</code> and <code>x</code></p>\n");
+	expect_md("<code>[at](https://attack.mitre.org/software/S0110)</code>",
+		  "<p><a href=\"/object/S0110\">at</a></p>\n");
 	expect_md("x <script>alert(1)</script> y",
 		  "<p>x &lt;script&gt;alert(1)&lt;/script&gt; y</p>\n");
 	expect_md("a <img src=x onerror=alert(1)> b",
@@ -847,6 +890,7 @@ Suite *pages_suite(void)
 	tcase_add_test(tc, test_validators);
 	tcase_add_test(tc, test_locked_store_503);
 	tcase_add_test(tc, test_fastcgi_cache);
+	tcase_add_test(tc, test_many_objects);
 	suite_add_tcase(s, tc);
 	tcase_add_test(tr, test_render_markdown);
 	tcase_add_test(tr, test_render_helpers);

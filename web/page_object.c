@@ -379,17 +379,18 @@ static void put_section(strbuf *b, const page_ctx *ctx, reflist *refs,
 	strbuf_puts(b, "</tbody></table></div>\n</section>\n");
 }
 
+/* One reference: its text (ATT&CK writes some as Markdown, some only as
+ * "(Citation: NAME)": plain text, the name when nothing is left), then
+ * its URL. */
 static void put_ref(strbuf *b, size_t number, const char *name,
 		    const char *url, const char *description)
 {
+	char *text = render_plain_snippet(description ? description : "");
+
 	strbuf_printf(b, "<li id=\"ref-%zu\">", number);
-	if (description && *description) {
-		html_escape_text(b, description);
-		strbuf_puts(b, " ");
-	} else {
-		html_escape_text(b, name ? name : "");
-		strbuf_puts(b, " ");
-	}
+	html_escape_text(b, *text ? text : name ? name : "");
+	strbuf_puts(b, " ");
+	free(text);
 	if (is_web_url(url))
 		put_external_link(b, url, url);
 	strbuf_puts(b, "</li>\n");

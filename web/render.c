@@ -58,10 +58,15 @@ static char *code_tags_to_spans(const char *md)
 		if (!close)
 			break;
 		strbuf_put(&sb, p, (size_t)(open - p));
-		/* A code span cannot hold a blank line: keep such text. */
+		/* A code span cannot hold a blank line: keep such text. A
+		 * link inside (<code>[at](https://...)</code>) stays a link,
+		 * without the code. */
 		if (strstr(open + 6, "\n\n") &&
 		    strstr(open + 6, "\n\n") < close) {
 			strbuf_put(&sb, open, (size_t)(close + 7 - open));
+		} else if (strstr(open + 6, "](") &&
+			   strstr(open + 6, "](") < close) {
+			strbuf_put(&sb, open + 6, (size_t)(close - open - 6));
 		} else {
 			put_code_span(&sb, open + 6,
 				      (size_t)(close - open - 6));
