@@ -21,5 +21,7 @@
 #define KB_MAX_PATH_INFO 1024            /* bytes of a CGI PATH_INFO (414 past it) */
 #define KB_MAX_PARAMS 32                 /* name=value pairs in one query string (400) */
 #define KB_MAX_PLATFORM 64               /* bytes of the web search's platform= (400) */
+#define KB_MAX_WEB_PREFIXES 4            /* prefix* words in one web search (400) */
+#define KB_MIN_WEB_PREFIX 2              /* bytes before a web search's * (400) */
 
 #endif

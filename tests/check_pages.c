@@ -318,6 +318,11 @@ static const struct {
 	{"/search", "q=x&format=xml", 400},
 	{"/search", "q=x&platform=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 		    "aaaaaaaaaaaaaaaaaaaaaaaaaaa", 400},
+	{"/search", "q=a*", 400},
+	{"/search", "q=co*+re*+de*+in*+pr*", 400},
+	{"/search", "q=%22a%22*", 400},
+	{"/search", "q=mimi*", 200},
+	{"/search", "q=co*+re*+de*+in*+process", 200},
 	{"/object/T1136", "domain=%3Cimg+src%3Dx%3E", 400},
 	{"/object/T1136", "format=%3Cscript%3E", 400},
 	{"/object/T9999", NULL, 404},

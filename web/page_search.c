@@ -41,6 +41,50 @@ typedef struct {
 	size_t page;          /* 1.. */
 } search_params;
 
+/* Prefix searches are what an FTS5 index does slowest: "a* b* c* ..."
+ * takes seconds. The web page accepts at most KB_MAX_WEB_PREFIXES of
+ * them, each with KB_MIN_WEB_PREFIX bytes before the '*'. The terms are
+ * read from kb_search_fts_query()'s text: "word" or "word"*, with '"'
+ * inside doubled. */
+static int check_prefixes(const char *q)
+{
+	char *fts = kb_search_fts_query(q);
+	const char *p = fts;
+	int prefixes = 0, error = 0;
+
+	while (p && *p) {
+		size_t len = 0;
+
+		if (*p++ != '"')
+			break;
+		while (*p && !(p[0] == '"' && p[1] != '"')) {
+			p += p[0] == '"' ? 2 : 1;
+			len++;
+		}
+		if (*p)
+			p++;
+		if (*p == '*') {
+			p++;
+			if (++prefixes > KB_MAX_WEB_PREFIXES)
+				error = kb_error_set(KB_ELIMIT,
+						     "q: more than %d prefix* "
+						     "words",
+						     KB_MAX_WEB_PREFIXES);
+			else if (len < KB_MIN_WEB_PREFIX)
+				error = kb_error_set(KB_ELIMIT,
+						     "q: a prefix* needs %d "
+						     "letters before the *",
+						     KB_MIN_WEB_PREFIX);
+			if (error < 0)
+				break;
+		}
+		while (*p == ' ')
+			p++;
+	}
+	free(fts);
+	return error;
+}
+
 static int get_params(search_params *sp, const page_ctx *ctx)
 {
 	const char *v;
@@ -78,7 +122,7 @@ static int get_params(search_params *sp, const page_ctx *ctx)
 					    MAX_PAGE);
 		sp->page = (size_t)atoi(v);
 	}
-	return 0;
+	return check_prefixes(sp->q);
 }
 
 /* The query string of this search at another page: URL-encoded, with
