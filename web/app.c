@@ -1,7 +1,8 @@
 /* web/app.c: request -> route -> store -> validators -> page. The store
  * is opened read-only (per request, or kept by a FastCGI server); the
- * entity tag comes from the store's releases and the request, so a repeat
- * view is answered 304 before any page query runs. */
+ * entity tag comes from the program, the store's file and releases and the
+ * request, so a repeat view is answered 304 before any page query runs,
+ * and a FastCGI server can send a page it built before as it is. */
 #include "web/app.h"
 #include "export/format.h"
 #include "kb/error.h"
