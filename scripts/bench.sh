@@ -76,6 +76,9 @@ bench_web() {
 	echo "object median latency: $(median "$port" "$objects" 5)"
 	echo "object /object/T1136, wrk 20 connections 10 s: $(load "$port" /object/T1136 10)"
 	echo "search create account, wrk 20 connections 10 s: $(load "$port" '/search?q=create+account' 10)"
+	# The ceiling of a process per request on this machine now: a page
+	# that touches no store (a 404 for an unknown route).
+	echo "404 without the store (process start only), wrk 20 connections 5 s: $(load "$port" /nope 5 | sed 's/failed: .*/all 404 by design/')"
 	sh "$top/tests/web-server.sh" stop "$dir/cgi"
 
 	port=$(MODE=fcgi FCGI_PROCS=2 sh "$top/tests/web-server.sh" start "$dir/fcgi")
