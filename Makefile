@@ -6,7 +6,7 @@ CFLAGS   ?= -O2 -g
 KB_FLAGS := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers -pthread
 CPPFLAGS += -I. -I$(B)/gen -D_GNU_SOURCE $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS   += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lpthread
-MAINS    := cli/main.c web/main.c
+MAINS    := cli/main.c web/main.c web/fcgi_main.c
 LIB_SRC  := $(filter-out $(MAINS),$(wildcard kb/*.c parser/*.c export/*.c web/*.c cli/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(B)/obj/%.o) $(B)/obj/gen/queries.o $(B)/obj/gen/sql.o
 LIB_OBJ  += $(B)/obj/gen/assets.o
@@ -15,6 +15,7 @@ QUERIES  := $(sort $(wildcard queries/*.sql))
 
 all: $(B)/attackkb
 all: $(B)/attackkb.cgi
+all: $(B)/attackkb.fcgi
 
 $(B)/libkb.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^
@@ -22,6 +23,9 @@ $(B)/attackkb: $(B)/obj/cli/main.o $(B)/libkb.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 $(B)/attackkb.cgi: $(B)/obj/web/main.o $(B)/libkb.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+# The same pages as a FastCGI application (libfcgi, started by spawn-fcgi).
+$(B)/attackkb.fcgi: $(B)/obj/web/fcgi_main.o $(B)/libkb.a
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lfcgi
 $(B)/check_all: $(TEST_OBJ) $(B)/libkb.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs check)
 $(B)/obj/tests/%.o: CPPFLAGS += $(shell pkg-config --cflags check)
@@ -48,7 +52,11 @@ $(B)/gen/assets.c: web/style.css scripts/embed-text.sh
 deps:
 	@sh scripts/deps.sh build
 
-check: deps lint-deps
+# The end-to-end tests need lighttpd, curl, spawn-fcgi, chromium and wrk.
+deps-web:
+	@sh scripts/deps.sh web
+
+check: deps deps-web lint-deps
 	$(MAKE) --no-print-directory all $(B)/check_all
 	cd tests && ATTACKKB=../$(B)/attackkb ../$(B)/check_all
 
@@ -70,7 +78,7 @@ demo: deps
 	$(B)/attackkb --db attack.db search --limit 8 "create account"
 
 bench: deps
-	@sh scripts/deps.sh bench
+	@sh scripts/deps.sh bench web
 	$(MAKE) --no-print-directory all
 	sh scripts/bench.sh $(B)
 
@@ -85,6 +93,16 @@ fuzz:
 	sh scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS)
 $(B)/fuzz_%: $(B)/obj/fuzz/fuzz_%.o $(B)/libkb.a
 	$(CC) $(CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
+
+# lighttpd on 127.0.0.1:8080 serving the demo store (make demo builds it);
+# Ctrl-C stops it. PORT=N for another port.
+PORT ?= 8080
+serve: deps
+	$(MAKE) --no-print-directory all
+	@test -f attack.db || $(MAKE) --no-print-directory demo
+	@echo "attackkb: http://127.0.0.1:$(PORT)/  (Ctrl-C stops)"
+	PORT=$(PORT) CGI=$(B)/attackkb.cgi ATTACKKB_DB=$(CURDIR)/attack.db \
+	  sh tests/web-server.sh run $(B)/serve
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
@@ -102,8 +120,8 @@ clean:
 	rm -rf $(B) build-asan build-fuzz
 
 help:
-	@echo "targets: all check asan demo bench fuzz install format lint-deps clean"
+	@echo "targets: all check asan demo serve bench fuzz install format lint-deps clean"
 
-.PHONY: all deps check asan demo bench fuzz install format lint-deps clean help
+.PHONY: all deps deps-web check asan demo serve bench fuzz install format lint-deps clean help
 -include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(B)/obj/cli/main.d
--include $(B)/obj/web/main.d
+-include $(B)/obj/web/main.d $(B)/obj/web/fcgi_main.d

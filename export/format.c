@@ -237,6 +237,16 @@ char *format_rows_json(const kb_rows *rows)
 	return s;
 }
 
+char *format_json_string(const char *s)
+{
+	json_t *j = s ? json_stringn_nocheck(s, strlen(s)) : json_null();
+	char *text = json_dumps(j, JSON_ENCODE_ANY);
+
+	json_decref(j);
+	/* jansson refuses to dump text that is not UTF-8: say nothing. */
+	return text ? text : xstrdup("\"\"");
+}
+
 void format_rows(FILE *out, const kb_rows *rows, enum format fmt, int width)
 {
 	switch (fmt) {

@@ -28,5 +28,9 @@ void format_doc(FILE *out, const kb_doc *doc, enum format fmt, int width);
 char *format_doc_json(const kb_doc *doc);
 /* Rows as a JSON array text. Caller frees. */
 char *format_rows_json(const kb_rows *rows);
+/* s as one JSON string, quotes included ("a\"b"), or "null" when s is NULL,
+ * for callers that compose JSON text (the web page's search results).
+ * Caller frees. */
+char *format_json_string(const char *s);
 
 #endif

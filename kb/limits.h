@@ -25,5 +25,8 @@
 #define KB_MAX_PARAMS 32                 /* name=value pairs in one query string (400) */
 #define KB_MAX_LOG_SOURCE_FILE (1u << 20) /* bytes of a feasible --log-sources list */
 #define KB_MAX_LOG_SOURCE_LINES 10000    /* lines of such a list */
+#define KB_MAX_PLATFORM 64               /* bytes of the web search's platform= (400) */
+#define KB_MAX_WEB_PREFIXES 4            /* prefix* words in one web search (400) */
+#define KB_MIN_WEB_PREFIX 2              /* bytes before a web search's * (400) */
 
 #endif

@@ -3,6 +3,7 @@
 #include "kb/error.h"
 #include "kb/store_impl.h"
 #include "kb/strbuf.h"
+#include "kb/strmap.h"
 #include "kb/xalloc.h"
 
 #include <stdlib.h>
@@ -67,10 +68,23 @@ int kb_rows_query(kb_rows **out, kb_store *store, const char *sql,
 	sqlite3_stmt *st = NULL;
 	int error;
 
+	bool cached = false;
+
 	*out = NULL;
-	if (sqlite3_prepare_v2(store->db, sql, -1, &st, NULL) != SQLITE_OK) {
+	if (!store->queries)
+		store->queries = strmap_new();
+	st = strmap_get(store->queries, sql);
+	if (st) {
+		cached = true;
+	} else if (sqlite3_prepare_v3(store->db, sql, -1,
+				      SQLITE_PREPARE_PERSISTENT, &st,
+				      NULL) != SQLITE_OK) {
 		error = kb_error_set(KB_EDB, "%s", sqlite3_errmsg(store->db));
 		goto done;
+	} else if (store->nquery_stmts < KB_QUERY_CACHE_MAX) {
+		strmap_put(store->queries, sql, st);
+		store->query_stmts[store->nquery_stmts++] = st;
+		cached = true;
 	}
 	for (size_t i = 0; i < nargs; i++)
 		sqlite3_bind_text(st, (int)i + 1, args[i], -1, SQLITE_STATIC);
@@ -80,7 +94,12 @@ int kb_rows_query(kb_rows **out, kb_store *store, const char *sql,
 	*out = rows;
 	rows = NULL;
 done:
-	sqlite3_finalize(st);
+	if (cached) {
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+	} else {
+		sqlite3_finalize(st);
+	}
 	kb_rows_free(rows);
 	return error;
 }

@@ -3,6 +3,7 @@
 #include "kb/store_impl.h"
 #include "kb/error.h"
 #include "kb/strbuf.h"
+#include "kb/strmap.h"
 #include "kb/xalloc.h"
 
 #include <stdio.h>
@@ -161,17 +162,24 @@ int kb_store_open(kb_store **out, const char *path, unsigned flags)
 	 * thousands of small allocations. */
 	sqlite3_db_config(store->db, SQLITE_DBCONFIG_LOOKASIDE, NULL, 1200,
 			  1000);
-	sqlite3_busy_timeout(store->db, 5000);
+	sqlite3_busy_timeout(store->db,
+			     flags & KB_STORE_SHORT_WAIT ? 250 : 5000);
 	/* Map the file: queries that touch many pages then cost no read()
 	 * system call per page (a third of a coverage query's time). */
 	sqlite3_exec(store->db, "PRAGMA mmap_size = 1073741824", NULL, NULL,
 		     NULL);
 	if (sqlite3_exec(store->db, "PRAGMA application_id", NULL, NULL,
 			 NULL) != SQLITE_OK) {
-		error = kb_error_set(KB_ERROR,
-				     "%s: not an attackkb store (not a SQLite "
-				     "database)",
-				     path);
+		/* Locked, or a WAL store whose -shm cannot be made (a
+		 * read-only folder), is not "not a database". */
+		if ((sqlite3_errcode(store->db) & 0xff) == SQLITE_NOTADB)
+			error = kb_error_set(KB_ERROR,
+					     "%s: not an attackkb store (not "
+					     "a SQLite database)",
+					     path);
+		else
+			error = kb_error_set(KB_ERROR, "%s: cannot read: %s",
+					     path, sqlite3_errmsg(store->db));
 		goto done;
 	}
 	/* 16 KiB pages hold the objects' JSON texts with less overflow (a
@@ -199,6 +207,9 @@ void kb_store_close(kb_store *store)
 		return;
 	for (int i = 0; i < KB_STMT__COUNT; i++)
 		sqlite3_finalize(store->stmts[i]);
+	for (size_t i = 0; i < store->nquery_stmts; i++)
+		sqlite3_finalize(store->query_stmts[i]);
+	strmap_free(store->queries);
 	sqlite3_close_v2(store->db);
 	free(store->path);
 	free(store);
@@ -207,6 +218,11 @@ void kb_store_close(kb_store *store)
 int kb_store_begin(kb_store *store)
 {
 	return kb_store_exec(store, "BEGIN IMMEDIATE");
+}
+
+int kb_store_begin_read(kb_store *store)
+{
+	return kb_store_exec(store, "BEGIN");
 }
 
 int kb_store_commit(kb_store *store)

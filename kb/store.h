@@ -15,6 +15,8 @@ enum {
 	KB_STORE_READONLY = 0,
 	KB_STORE_WRITE = 1u << 0,  /* open read-write */
 	KB_STORE_CREATE = 1u << 1, /* create (and migrate) if missing */
+	KB_STORE_SHORT_WAIT = 1u << 2, /* on a lock, give up after 250 ms
+					  instead of 5 s (web pages) */
 };
 
 /* Open the store at path. Read-only opens fail with KB_ENOTFOUND when the
@@ -27,6 +29,10 @@ void kb_store_close(kb_store *store);
 
 /* Transactions (BEGIN IMMEDIATE / COMMIT / ROLLBACK). Return 0 or KB_EDB. */
 int kb_store_begin(kb_store *store);
+/* A read transaction (BEGIN): every query until kb_store_commit() or
+ * kb_store_rollback() sees one snapshot of the store, under one lock (a
+ * web page's queries). Returns 0 or KB_EDB. */
+int kb_store_begin_read(kb_store *store);
 int kb_store_commit(kb_store *store);
 void kb_store_rollback(kb_store *store);
 

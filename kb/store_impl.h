@@ -5,6 +5,7 @@
 #include "kb/store.h"
 
 #include <sqlite3.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Cached prepared statements, one slot per use site. */
@@ -21,11 +22,22 @@ enum kb_stmt_id {
 	KB_STMT__COUNT
 };
 
+/* Statements kb_rows_query() keeps per store; past this it prepares and
+ * finalizes each call, as with no cache. */
+#define KB_QUERY_CACHE_MAX 128
+
 struct kb_store {
 	sqlite3 *db;                           /* the connection */
 	char *path;                            /* as opened */
 	bool writable;                         /* opened with KB_STORE_WRITE */
 	sqlite3_stmt *stmts[KB_STMT__COUNT];   /* prepared once, reset after use */
+	struct strmap *queries;                /* kb_rows_query(): SQL text ->
+						  its prepared statement, kept
+						  for the next call (a web
+						  server asks the same ones) */
+	sqlite3_stmt *query_stmts[KB_QUERY_CACHE_MAX]; /* the same, to
+							  finalize */
+	size_t nquery_stmts;                   /* used slots */
 };
 
 /* Prepare (once) and return the cached statement for id with text sql.

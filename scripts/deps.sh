@@ -4,12 +4,12 @@
 set -e
 pkgs="build-essential pkg-config libsqlite3-dev libjansson-dev libyaml-dev
 libgit2-dev libcmark-gfm-dev libcmark-gfm-extensions-dev check zlib1g-dev
-lighttpd sqlite3"
+lighttpd sqlite3 libfcgi-dev"
 for set in "$@"; do
 	case $set in
 	build) ;;
 	bench) pkgs="$pkgs hyperfine jq time git python3" ;;
-	web) pkgs="$pkgs chromium wrk libfcgi-dev spawn-fcgi curl" ;;
+	web) pkgs="$pkgs chromium wrk spawn-fcgi curl" ;;
 	fuzz) pkgs="$pkgs clang libclang-rt-14-dev libfuzzer-14-dev" ;;
 	valgrind) pkgs="$pkgs valgrind" ;;
 	*) echo "deps.sh: unknown package set '$set'" >&2; exit 2 ;;

@@ -6,14 +6,26 @@
 #include "kb/xalloc.h"
 #include "web/app.h"
 #include "web/assets.h"
+#include "web_fixture.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-static char *tmp;     /* a folder holding an empty "store" */
-static char *db_path; /* tmp/attack.db */
+static char *tmp;         /* a folder holding an empty "store" */
+static char *db_path;     /* tmp/attack.db */
+static const char *shipped; /* the store of the shipped bundles */
+
+/* Unchecked: runs in the runner's process, so the store is built once. */
+static void shipped_setup(void)
+{
+	shipped = web_store();
+}
+
+static void shipped_teardown(void)
+{
+}
 
 static void store_setup(void)
 {
@@ -136,7 +148,7 @@ static void assert_no_injected_header(const char *resp)
 START_TEST(test_hostile_table)
 {
 	char *resp = serve(cases[_i].method, cases[_i].path, cases[_i].qs,
-			   db_path);
+			   shipped);
 
 	ck_assert_msg(status_of(resp) == cases[_i].status,
 		      "case %d (%s %s?%s): got %d, want %d", _i,
@@ -161,7 +173,7 @@ START_TEST(test_escaped_echo)
 {
 	char *resp = serve("GET", "/search",
 			   "q=%22%3E%3Cscript%3Ealert(%27x%27)%3C/script%3E",
-			   db_path);
+			   shipped);
 
 	ck_assert_ptr_nonnull(strstr(resp, "<q>&quot;&gt;&lt;script&gt;alert("
 					   "&#39;x&#39;)&lt;/script&gt;</q>"));
@@ -207,6 +219,11 @@ START_TEST(test_store_missing_503)
 	free(resp);
 	resp = serve("GET", "/", NULL, "/nonexistent/attack.db");
 	ck_assert_int_eq(status_of(resp), 503);
+	free(resp);
+	/* An empty file is not a store either. */
+	resp = serve("GET", "/search", "q=x", db_path);
+	ck_assert_int_eq(status_of(resp), 503);
+	ck_assert_ptr_nonnull(strstr(resp, "not available"));
 	free(resp);
 	/* The stylesheet and refusals need no store. */
 	resp = serve("GET", "/static/style.css", NULL, NULL);
@@ -268,10 +285,9 @@ static void server_setup(void)
 	char *out = NULL, *cgi;
 
 	store_setup();
-	if (test_run(NULL, "command -v curl >/dev/null 2>&1") != 0) {
-		skip_why = "curl is not installed (scripts/deps.sh web)";
-		return;
-	}
+	/* make check installs curl (scripts/deps.sh web): never skip. */
+	ck_assert_msg(test_run(NULL, "command -v curl >/dev/null 2>&1") == 0,
+		      "curl is not installed (scripts/deps.sh web)");
 	ck_assert_msg(attackkb != NULL, "ATTACKKB is not set (make check)");
 	cgi = xasprintf("%s.cgi", attackkb);
 	ck_assert_msg(access(cgi, X_OK) == 0, "no %s", cgi);
@@ -279,7 +295,7 @@ static void server_setup(void)
 	ck_assert_int_eq(test_run(&out,
 				  "CGI='%s' ATTACKKB_DB='%s' sh web-server.sh "
 				  "start '%s'",
-				  cgi, db_path, state_dir),
+				  cgi, web_store(), state_dir),
 			 0);
 	port = atoi(out);
 	ck_assert_int_gt(port, 0);
@@ -414,7 +430,9 @@ Suite *app_suite(void)
 	TCase *tc = tcase_create("handle");
 	TCase *te = tcase_create("lighttpd");
 
+	tcase_add_unchecked_fixture(tc, shipped_setup, shipped_teardown);
 	tcase_add_checked_fixture(tc, store_setup, store_teardown);
+	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, test_hostile_table, 0,
 			    sizeof(cases) / sizeof(cases[0]));
 	tcase_add_test(tc, test_escaped_echo);

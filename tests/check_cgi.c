@@ -1,6 +1,8 @@
 /* tests/check_cgi.c: CGI request parsing (methods, limits, strict decoding,
  * PATH_INFO normalisation), routing, ATT&CK IDs, UTF-8 validation. */
 #include "tests.h"
+#include "kb/attackid.h"
+#include "kb/describe.h"
 #include "kb/error.h"
 #include "kb/limits.h"
 #include "kb/strbuf.h"
@@ -377,13 +379,17 @@ START_TEST(test_attack_id_and_domain)
 {
 	char id[CGI_ID_MAX];
 
-	ck_assert(cgi_attack_id(id, "t1136.001"));
+	/* The web uses kb_is_attack_id(), as `attackkb show` does. */
+	ck_assert(kb_is_attack_id("t1136.001", id));
 	ck_assert_str_eq(id, "T1136.001");
-	ck_assert(!cgi_attack_id(id, ""));
-	ck_assert_str_eq(id, "");
-	ck_assert(!cgi_attack_id(id, "T"));
-	ck_assert(!cgi_attack_id(id, "T1136x"));
-	ck_assert(!cgi_attack_id(id, "TA0003.001"));
+	ck_assert(kb_is_attack_id("det0001", id));
+	ck_assert_str_eq(id, "DET0001");
+	ck_assert(!kb_is_attack_id("", id));
+	ck_assert(!kb_is_attack_id("T", id));
+	ck_assert(!kb_is_attack_id("T1136x", id));
+	ck_assert(!kb_is_attack_id("T11361", id));
+	ck_assert(!kb_is_attack_id("TA0003.001", id));
+	ck_assert(!kb_is_attack_id("X0001", id));
 	ck_assert_str_eq(cgi_domain("ENTERPRISE"), "enterprise-attack");
 	ck_assert_ptr_null(cgi_domain("enterprise-"));
 	ck_assert_ptr_null(cgi_domain(""));

@@ -17,6 +17,8 @@ int main(void)
 		html_suite,
 		http_suite,
 		app_suite,
+		pages_suite,
+		serve_suite,
 		vaultfile_suite,
 		vaultnote_suite,
 		vault_suite,

@@ -15,6 +15,8 @@ Suite *cgi_suite(void);
 Suite *html_suite(void);
 Suite *http_suite(void);
 Suite *app_suite(void);
+Suite *pages_suite(void);
+Suite *serve_suite(void);
 Suite *vaultfile_suite(void);
 Suite *vaultnote_suite(void);
 Suite *vault_suite(void);

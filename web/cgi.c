@@ -2,12 +2,13 @@
  * limits and strict percent-decoding to well-formed UTF-8 is refused before
  * any page sees it. */
 #include "web/cgi.h"
+#include "kb/attackid.h"
+#include "kb/describe.h"
 #include "kb/error.h"
 #include "kb/limits.h"
 #include "kb/xalloc.h"
 #include "web/utf8.h"
 
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -289,44 +290,6 @@ const char *cgi_param(const cgi_request *req, const char *name)
 	return NULL;
 }
 
-bool cgi_attack_id(char out[CGI_ID_MAX], const char *s)
-{
-	/* Longest first is not needed: the letters are read whole. */
-	static const char *const prefixes[] = {
-		"T", "TA", "M", "G", "S", "C", "DS", "DC", "DET", "AN", "A",
-	};
-	char prefix[4];
-	size_t np = 0, i, k;
-	bool known = false;
-
-	out[0] = '\0';
-	while (np < 3 && isalpha((unsigned char)s[np])) {
-		prefix[np] = (char)toupper((unsigned char)s[np]);
-		np++;
-	}
-	prefix[np] = '\0';
-	for (k = 0; k < sizeof(prefixes) / sizeof(prefixes[0]); k++)
-		if (strcmp(prefix, prefixes[k]) == 0)
-			known = true;
-	if (np == 0 || !known)
-		return false;
-	for (i = np; i < np + 4; i++)
-		if (!isdigit((unsigned char)s[i]))
-			return false;
-	if (s[i] == '.' && strcmp(prefix, "T") == 0) {
-		for (k = i + 1; k < i + 4; k++)
-			if (!isdigit((unsigned char)s[k]))
-				return false;
-		i = k;
-	}
-	if (s[i] != '\0')
-		return false;
-	memcpy(out, prefix, np);
-	memcpy(out + np, s + np, i - np);
-	out[i] = '\0';
-	return true;
-}
-
 const char *cgi_domain(const char *s)
 {
 	static const char *const domains[] = {
@@ -375,7 +338,7 @@ int cgi_route(cgi_route_match *out, const char *path)
 	}
 	if ((arg = tail_after(path, "/object/"))) {
 		out->kind = CGI_ROUTE_OBJECT;
-		if (strlen(arg) < CGI_ID_MAX && cgi_attack_id(out->arg, arg))
+		if (strlen(arg) < CGI_ID_MAX && kb_is_attack_id(arg, out->arg))
 			return 0;
 	} else if ((arg = tail_after(path, "/matrix/")) ||
 		   (arg = tail_after(path, "/coverage/"))) {

@@ -75,7 +75,8 @@ typedef enum {
 	CGI_ROUTE_STYLE,    /* /static/style.css  */
 } cgi_route_kind;
 
-#define CGI_ID_MAX 16 /* bytes of a canonical ATT&CK ID, NUL included */
+#define CGI_ID_MAX 16 /* bytes of a canonical ATT&CK ID, NUL included: the
+		       size kb_is_attack_id() writes into */
 
 /* Where a path leads. */
 typedef struct {
@@ -88,12 +89,6 @@ typedef struct {
  * domains match case-insensitively and come out canonical. Returns 0, or
  * KB_ENOTFOUND (send 404) for anything else. */
 int cgi_route(cgi_route_match *out, const char *path);
-
-/* Canonical form of an ATT&CK ID: prefix T, TA, M, G, S, C, DS, DC, DET, AN
- * or A, in any case, then 4 digits; a T ID may add '.' and 3 digits. Writes
- * the upper-case ID into out and returns true, or returns false (out then
- * holds ""). */
-bool cgi_attack_id(char out[CGI_ID_MAX], const char *s);
 
 /* The STIX domain for "enterprise", "mobile", "ics" or their "-attack"
  * forms, in any case: a static string, or NULL when s is none of them. */
