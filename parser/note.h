@@ -74,6 +74,10 @@ typedef struct note_fact {
 	char *target_name;    /* the row's name, or the field's value */
 	char *description;    /* the row's description/use text, or NULL */
 	unsigned line;        /* file line */
+	size_t link;          /* for a list item "- [[link]]: text": 1 +
+	                       * the index in links of the link naming the
+	                       * row's end (whose resolved note's ID wins
+	                       * over the one read from the link), else 0 */
 } note_fact;
 
 struct note {
