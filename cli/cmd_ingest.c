@@ -135,7 +135,8 @@ static int cmd_ingest_run(struct kb_ctx *ctx, int argc, char **argv)
 	}
 	/* Bundles first, so that notes and rules resolve against them. */
 	if (ingest_bundles(ctx, argv + optind, nargs, &so, &findings) < 0 ||
-	    cli_ingest_notes(ctx, argv + optind, nargs, so.strict) < 0 ||
+	    cli_ingest_notes(ctx, argv + optind, nargs, so.strict,
+			     dets.n ? NULL : set_name) < 0 ||
 	    cli_ingest_detections(ctx, &dets) < 0) {
 		kb_store_rollback(ctx->store);
 		if (*kb_error_last())

@@ -29,8 +29,9 @@ typedef struct note_link {
 	const markdown_link *md; /* the link as written; borrowed from doc */
 	char *attack_id;         /* the ID the link itself names: its text
 	                          * ("[[x|T1136]]"), else its target's file
-	                          * name, else its attack.mitre.org URL;
-	                          * NULL if none */
+	                          * name or the ID that name starts or ends
+	                          * with ("[[T1136 Create Account]]"), else
+	                          * its attack.mitre.org URL; NULL if none */
 	enum note_resolution resolution; /* NOTE_UNRESOLVED until
 	                                  * notedir_resolve() */
 	const note *target; /* the note it leads to, or NULL; borrowed

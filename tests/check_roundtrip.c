@@ -224,6 +224,72 @@ START_TEST(test_roundtrip_fields_and_relationships)
 }
 END_TEST
 
+
+/* ---- Notes as detections (issue 7) ------------------------------------ */
+
+/* Two detection notes (frontmatter "type: detection", a "detection" tag)
+ * of tests/fixtures/notes/detect-vault become the set detect-vault (or
+ * --set NAME); the other notes (no type, "type: idea" with a tag
+ * "detection-ideas") do not. The coverage queries count them. */
+START_TEST(test_detection_notes)
+{
+	const char *bin = getenv("ATTACKKB");
+	char *db = fsutil_path_join(rdir, "det.db"), *out = NULL;
+
+	ck_assert_msg(bin != NULL, "ATTACKKB is not set (make check)");
+	ck_assert_int_eq(test_run(&out, "cp '%s' '%s'", src_db, db), 0);
+	free(out);
+	ck_assert_int_eq(test_run(&out,
+	                          "%s -q --db '%s' ingest "
+	                          "fixtures/notes/detect-vault 2>&1",
+	                          bin, db),
+	                 0);
+	free(out);
+	ck_assert_int_eq(
+	    test_run(&out,
+	             "%s --db '%s' sql --format csv \"SELECT set_name, "
+	             "rule_id, title, technique_id, resolution FROM "
+	             "detection_techniques WHERE set_name <> 'attack' ORDER "
+	             "BY 2, 4\"",
+	             bin, db),
+	    0);
+	ck_assert_str_eq(
+	    out, "set_name,rule_id,title,technique_id,resolution\r\n"
+	         "detect-vault,Detections/New local admin account.md,New "
+	         "local admin account,T1098,exact\r\n"
+	         "detect-vault,Detections/New local admin account.md,New "
+	         "local admin account,T1136.001,exact\r\n"
+	         "detect-vault,Detections/Spearphishing attachment "
+	         "sandbox.md,Spearphishing attachment sandbox,T1566,exact\r\n"
+	         "detect-vault,Detections/Spearphishing attachment "
+	         "sandbox.md,Spearphishing attachment "
+	         "sandbox,T1566.001,exact\r\n");
+	free(out);
+	/* Counted by the coverage queries: Initial Access has T1566. */
+	ck_assert_int_eq(test_run(&out,
+	                          "%s --db '%s' coverage --format csv | grep "
+	                          "'^TA0001,'",
+	                          bin, db),
+	                 0);
+	ck_assert_str_eq(out,
+	                 "TA0001,Initial Access,1,11,1,11,9.1,"
+	                 "\"T1566, T1566.001\"\r\n");
+	free(out);
+	/* --set NAME names the set. */
+	ck_assert_int_eq(test_run(&out,
+	                          "%s -q --db '%s' ingest --set team "
+	                          "fixtures/notes/detect-vault 2>&1 && %s --db "
+	                          "'%s' sql --format csv \"SELECT name, rules "
+	                          "FROM detection_sets WHERE name <> 'attack' "
+	                          "ORDER BY 1\"",
+	                          bin, db, bin, db),
+	                 0);
+	ck_assert_str_eq(out, "name,rules\r\ndetect-vault,2\r\nteam,2\r\n");
+	free(out);
+	free(db);
+}
+END_TEST
+
 Suite *roundtrip_suite(void)
 {
 	Suite *s = suite_create("roundtrip");
@@ -233,6 +299,7 @@ Suite *roundtrip_suite(void)
 	tcase_add_unchecked_fixture(rt, roundtrip_setup, roundtrip_teardown);
 	tcase_add_test(rt, test_roundtrip_objects);
 	tcase_add_test(rt, test_roundtrip_fields_and_relationships);
+	tcase_add_test(rt, test_detection_notes);
 	suite_add_tcase(s, rt);
 	return s;
 }
