@@ -135,7 +135,8 @@ static int cmd_ingest_run(struct kb_ctx *ctx, int argc, char **argv)
 	}
 	/* Bundles first, so that notes and rules resolve against them. */
 	if (ingest_bundles(ctx, argv + optind, nargs, &so, &findings) < 0 ||
-	    cli_ingest_notes(ctx, argv + optind, nargs, so.strict) < 0 ||
+	    cli_ingest_notes(ctx, argv + optind, nargs, so.strict,
+			     dets.n ? NULL : set_name) < 0 ||
 	    cli_ingest_detections(ctx, &dets) < 0) {
 		kb_store_rollback(ctx->store);
 		if (*kb_error_last())
@@ -194,6 +195,10 @@ const struct kb_command cmd_ingest = {
 		"has). Re-ingesting re-reads only when a note changed and forgets\n"
 		"notes deleted from disk. NOTE.md files are stored as notes too.\n"
 		"Notes read despite a problem are listed as FILE:LINE warnings.\n"
+		"A vault's detection notes (frontmatter type: detection, or a\n"
+		"tag detection) detect the techniques they link: the detection\n"
+		"set named after the vault's folder (or --set NAME, when no rule\n"
+		"files are given).\n"
 		"\n"
 		"Detection rules: Sigma rules and MITRE CAR analytics (.yml,\n"
 		".yaml), lists of detections (.csv, .tsv: detection,technique\n"

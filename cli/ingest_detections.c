@@ -104,6 +104,9 @@ int cli_detections_collect(struct detinputs *d, const char *const *sigma,
 		add_detinput(d, name, path);
 		free(name);
 	}
+	for (int i = 0; set_name && d->n == 0 && i < nargs; i++)
+		if (cli_is_notes_arg(args[i]))
+			return 0; /* a vault's detection notes */
 	if (set_name && d->n == 0)
 		return kb_error_set(KB_EUSAGE,
 				    "--set names a detection set, but no "

@@ -2,8 +2,10 @@
  * NOTE.md...`: notes into the store, warnings summarised. */
 #include "cli/ingest_notes.h"
 #include "cli/progress.h"
+#include "kb/detection.h"
 #include "kb/error.h"
 #include "kb/limits.h"
+#include "kb/notedet.h"
 #include "kb/store.h"
 #include "kb/xalloc.h"
 #include "parser/noteingest.h"
@@ -99,7 +101,38 @@ static int report(struct kb_ctx *ctx, const char *what,
 	return 0;
 }
 
-int cli_ingest_notes(struct kb_ctx *ctx, char **args, int n, bool strict)
+/* A vault's detection notes into set_name, else the set named after its
+ * folder (skipped, with a message, when that is no valid set name). */
+static int ingest_detection_notes(struct kb_ctx *ctx, const char *vault,
+                                  const char *set_name)
+{
+	char *copy = xstrdup(vault), *base;
+	size_t len = strlen(copy), nrules;
+	int rc = 0;
+
+	while (len > 1 && copy[len - 1] == '/')
+		copy[--len] = '\0';
+	base = strrchr(copy, '/') ? strrchr(copy, '/') + 1 : copy;
+	if (!set_name && kb_detection_check_set_name(base) < 0) {
+		if (!ctx->quiet)
+			fprintf(stderr,
+			        "%s: detection notes not imported: '%s' is "
+			        "no detection set name (use --set NAME)\n",
+			        vault, base);
+	} else if (kb_notedet_import(ctx->store, set_name ? set_name : base,
+	                             vault, &nrules) < 0) {
+		cli_error("ingest", "%s", kb_error_last());
+		rc = -1;
+	} else if (nrules && !ctx->quiet) {
+		fprintf(stderr, "%s: %zu detection notes: detection set %s\n",
+		        vault, nrules, set_name ? set_name : base);
+	}
+	free(copy);
+	return rc;
+}
+
+int cli_ingest_notes(struct kb_ctx *ctx, char **args, int n, bool strict,
+                     const char *set_name)
 {
 	char **files = malloc(sizeof(char *) * (size_t)(n + 1));
 	int nfiles = 0, rc = 0;
@@ -126,6 +159,9 @@ int cli_ingest_notes(struct kb_ctx *ctx, char **args, int n, bool strict)
 		} else {
 			progress_end(&pg);
 			rc = report(ctx, args[i], &res, strict);
+			if (rc == 0)
+				rc = ingest_detection_notes(ctx, args[i],
+				                            set_name);
 		}
 		noteingest_result_free(&res);
 	}

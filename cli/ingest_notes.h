@@ -13,8 +13,10 @@ bool cli_is_notes_arg(const char *arg);
 
 /* Ingest the note operands among args[0..n) inside the caller's
  * transaction; prints the summary and warnings. With strict, warnings
- * fail. Returns 0, or -1 after printing the error (the caller rolls
- * back). */
-int cli_ingest_notes(struct kb_ctx *ctx, char **args, int n, bool strict);
+ * fail. A vault's detection notes become the detection set set_name, or
+ * when NULL the set named after the vault's folder. Returns 0, or -1
+ * after printing the error (the caller rolls back). */
+int cli_ingest_notes(struct kb_ctx *ctx, char **args, int n, bool strict,
+                     const char *set_name);
 
 #endif

@@ -341,6 +341,8 @@ static void read_links(note *nt)
 				    trimmed(md->text, strlen(md->text));
 			else if (attackid_is(name))
 				l->attack_id = xstrdup(name);
+			else /* "T1566.001 - Spearphishing Attachment" */
+				l->attack_id = notefacts_title_id(name);
 			free(name);
 			break;
 		case MARKDOWN_LINK_URL:

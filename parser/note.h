@@ -29,8 +29,9 @@ typedef struct note_link {
 	const markdown_link *md; /* the link as written; borrowed from doc */
 	char *attack_id;         /* the ID the link itself names: its text
 	                          * ("[[x|T1136]]"), else its target's file
-	                          * name, else its attack.mitre.org URL;
-	                          * NULL if none */
+	                          * name or the ID that name starts or ends
+	                          * with ("[[T1136 Create Account]]"), else
+	                          * its attack.mitre.org URL; NULL if none */
 	enum note_resolution resolution; /* NOTE_UNRESOLVED until
 	                                  * notedir_resolve() */
 	const note *target; /* the note it leads to, or NULL; borrowed
@@ -74,6 +75,10 @@ typedef struct note_fact {
 	char *target_name;    /* the row's name, or the field's value */
 	char *description;    /* the row's description/use text, or NULL */
 	unsigned line;        /* file line */
+	size_t link;          /* for a list item "- [[link]]: text": 1 +
+	                       * the index in links of the link naming the
+	                       * row's end (whose resolved note's ID wins
+	                       * over the one read from the link), else 0 */
 } note_fact;
 
 struct note {

@@ -233,6 +233,7 @@ static note_fact *add_fact(note *nt, const char *relation, const char *src,
 	f->target_name = name;
 	f->description = desc;
 	f->line = line;
+	f->link = 0;
 	return f;
 }
 
@@ -700,6 +701,196 @@ static void read_tables(note *nt, const char *shown, const char *text,
 	}
 }
 
+/* ---- Relationship lists (attackkb's own vault) ----------------------- */
+
+static const char REL_ATTRIBUTED[] = "attributed-to";
+
+/* The headings of levels 2 and 3 above file line `line` (NULL if none; a
+ * level-2 heading clears the level-3 one). */
+static void headings_above(const markdown_doc *d, unsigned line,
+                           const char **h2, const char **h3)
+{
+	*h2 = *h3 = NULL;
+	for (size_t i = 0; i < d->nheadings && d->headings[i].line < line;
+	     i++) {
+		if (d->headings[i].level <= 2) {
+			*h2 = d->headings[i].level == 2 ? d->headings[i].text
+			                                : NULL;
+			*h3 = NULL;
+		} else if (d->headings[i].level == 3) {
+			*h3 = d->headings[i].text;
+		}
+	}
+}
+
+/* What a list of links under h2 (and h3) in a note of kind `kind` states:
+ * the relation, whether the listed object is its source, and the kinds
+ * the listed object may have (bits of list_kinds[]). */
+static const char *const list_kinds[] = {"technique", "subtechnique",
+                                         "mitigation", "group",
+                                         "software", "campaign", NULL};
+enum { LK_T = 3, LK_M = 4, LK_G = 8, LK_S = 16, LK_C = 32, LK_SUB = 2 };
+
+static const char *list_relation(const char *kind, const char *h2,
+                                 const char *h3, bool *row_is_source,
+                                 unsigned *kinds)
+{
+	bool tech = kind && (strcmp(kind, "technique") == 0 ||
+	                     strcmp(kind, "subtechnique") == 0);
+
+	*row_is_source = true;
+	if (!kind || !h2)
+		return NULL;
+	if (tech && section_is(h2, "Sub-techniques"))
+		return *kinds = LK_SUB, REL_SUBTECHNIQUE;
+	if (tech && section_is(h2, "Mitigations"))
+		return *kinds = LK_M, REL_MITIGATES;
+	if (tech && section_is(h2, "Procedure examples") && h3) {
+		*kinds = section_is(h3, "Groups")     ? LK_G
+		         : section_is(h3, "Software") ? LK_S
+		         : section_is(h3, "Campaigns") ? LK_C
+		                                       : 0;
+		return *kinds ? REL_USES : NULL;
+	}
+	if (tech)
+		return NULL;
+	*row_is_source = false;
+	if (strcmp(kind, "mitigation") == 0 &&
+	    section_is(h2, "Techniques addressed"))
+		return *kinds = LK_T, REL_MITIGATES;
+	if (strcmp(kind, "mitigation") == 0)
+		return NULL;
+	if (section_is(h2, "Techniques used"))
+		return *kinds = LK_T, REL_USES;
+	if (strcmp(kind, "software") != 0 && section_is(h2, "Software used"))
+		return *kinds = LK_S, REL_USES;
+	if (strcmp(kind, "campaign") == 0 && section_is(h2, "Attributed to"))
+		return *kinds = LK_G, REL_ATTRIBUTED;
+	*row_is_source = true;
+	if (strcmp(kind, "software") == 0 && section_is(h2, "Used by"))
+		return *kinds = LK_G | LK_C, REL_USES;
+	if (strcmp(kind, "group") == 0 && section_is(h2, "Campaigns"))
+		return *kinds = LK_C, REL_ATTRIBUTED;
+	return NULL;
+}
+
+static bool kind_in(const char *kind, unsigned kinds)
+{
+	for (size_t i = 0; kind && list_kinds[i]; i++)
+		if (strcmp(kind, list_kinds[i]) == 0)
+			return kinds >> i & 1;
+	return false;
+}
+
+/* The text of a list item "- [[ID Name]]: TEXT" after the link, with its
+ * continuation lines (indented, or blank between indented ones) joined
+ * by '\n' without their indent; NULL when the item does not start with
+ * a wikilink, "" when nothing follows it. */
+static char *item_rest(const char *text, size_t len, unsigned line)
+{
+	struct lines ls = {text, len, 0, 0};
+	const char *s, *e;
+	size_t n;
+	strbuf sb = STRBUF_INIT;
+	char *out;
+	size_t keep;
+
+	while (next_line(&ls, &s, &n) && ls.line < line)
+		;
+	if (ls.line != line)
+		return NULL;
+	while (n && (*s == ' ' || *s == '\t'))
+		s++, n--;
+	if (n < 6 || !strchr("-*+", *s) || s[1] != ' ')
+		return NULL;
+	s += 2, n -= 2;
+	if (n < 4 || strncmp(s, "[[", 2) != 0 ||
+	    !(e = memmem(s, n, "]]", 2)))
+		return NULL;
+	n -= (size_t)(e + 2 - s);
+	s = e + 2;
+	if (n && *s == ':')
+		s++, n--;
+	while (n && *s == ' ')
+		s++, n--;
+	strbuf_put(&sb, s, n);
+	keep = sb.len;
+	while (next_line(&ls, &s, &n)) {
+		if (n == 0) {
+			strbuf_putc(&sb, '\n');
+			continue;
+		}
+		if (n < 2 || s[0] != ' ' || s[1] != ' ')
+			break;
+		strbuf_putc(&sb, '\n');
+		strbuf_put(&sb, s + 2, n - 2);
+		keep = sb.len;
+	}
+	out = trim_n(sb.ptr, keep);
+	strbuf_free(&sb);
+	return out;
+}
+
+/* Bullet lists of wikilinks stating relationships, as attackkb's vault
+ * writes them: "## Mitigations" then "- [[M1026 Name]]: how", ... */
+static void read_lists(note *nt, const char *text, size_t len)
+{
+	const markdown_doc *d = nt->doc;
+	size_t l = 0;
+	char *id = NULL;
+
+	if (!nt->attack_id)
+		return;
+	for (size_t i = 0; i < d->nitems; i++) {
+		const markdown_item *it = &d->items[i];
+		const char *h2, *h3, *rel, *kind;
+		const note_link *link = NULL;
+		bool row_src;
+		unsigned kinds = 0;
+		char *rest, *name;
+
+		if (it->depth != 1)
+			continue;
+		headings_above(d, it->line, &h2, &h3);
+		if (!(rel = list_relation(nt->kind, h2, h3, &row_src, &kinds)))
+			continue;
+		while (l < nt->nlinks && nt->links[l].md->line < it->line)
+			l++;
+		if (l < nt->nlinks && nt->links[l].md->line == it->line &&
+		    nt->links[l].md->kind == MARKDOWN_LINK_WIKI)
+			link = &nt->links[l];
+		if (!link)
+			continue;
+		free(id);
+		if (link->attack_id) {
+			id = xstrdup(link->attack_id);
+		} else {
+			const char *b = strrchr(link->md->target, '/');
+
+			id = notefacts_title_id(b ? b + 1 : link->md->target);
+		}
+		if (!id || !(kind = attackid_kind(id)) || !kind_in(kind, kinds))
+			continue;
+		if (!(rest = item_rest(text, len, it->line)))
+			continue;
+		name = plain(link->md->text ? link->md->text
+		                            : link->md->target,
+		             strlen(link->md->text ? link->md->text
+		                                   : link->md->target));
+		if (strncmp(name, id, strlen(id)) == 0 &&
+		    name[strlen(id)] == ' ')
+			memmove(name, name + strlen(id) + 1,
+			        strlen(name + strlen(id)));
+		add_fact(nt, rel, row_src ? id : nt->attack_id,
+		         row_src ? nt->attack_id : id, name,
+		         *rest ? rest : NULL, it->line)
+		    ->link = (size_t)(link - nt->links) + 1;
+		if (!*rest)
+			free(rest);
+	}
+	free(id);
+}
+
 /* The name: frontmatter "name", else the title without its ID. */
 static void read_name(note *nt)
 {
@@ -712,6 +903,21 @@ static void read_name(note *nt)
 	if (v && v->type == FRONTMATTER_SCALAR && v->text[0]) {
 		nt->name = trim_n(v->text, strlen(v->text));
 		return;
+	}
+	/* Aliases "ID", "NAME" and "ID NAME" (attackkb's vault): NAME, as
+	 * the file name may have lost characters ('/', ':'). */
+	for (size_t i = 0; nt->attack_id && i < nt->naliases; i++) {
+		size_t il = strlen(nt->attack_id);
+
+		if (strncmp(nt->aliases[i], nt->attack_id, il) != 0 ||
+		    nt->aliases[i][il] != ' ' || !nt->aliases[i][il + 1])
+			continue;
+		for (size_t j = 0; j < nt->naliases; j++)
+			if (strcmp(nt->aliases[j], nt->aliases[i] + il + 1) ==
+			    0) {
+				nt->name = xstrdup(nt->aliases[j]);
+				return;
+			}
 	}
 	t = xstrdup(nt->title);
 	if ((id = notefacts_title_id(t))) {
@@ -769,6 +975,7 @@ void notefacts_read(note *nt, const char *shown, const char *text,
 	read_section_fields(nt);
 	read_tag_fields(nt);
 	read_tables(nt, shown, text, len);
+	read_lists(nt, text, len);
 	for (size_t i = 0; i < nt->nfootnotes; i++)
 		footnote_ref(nt, &nt->footnotes[i]);
 }

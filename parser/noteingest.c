@@ -251,6 +251,21 @@ static int put_note(kb_notes *ns, const note *nt, const struct file *f)
 			fs[i].row_id = same(f0->source_id, nt->attack_id)
 			                   ? f0->target_id
 			                   : f0->source_id;
+		/* A list item's link leading to a note about an ID: that ID
+		 * (the file name may carry none, or an old one). */
+		if (f0->link && nt->links[f0->link - 1].target &&
+		    nt->links[f0->link - 1].target->attack_id) {
+			const char *id =
+			    nt->links[f0->link - 1].target->attack_id;
+			bool row_src = same(f0->target_id, nt->attack_id) &&
+			               fs[i].row_id == f0->source_id;
+
+			fs[i].row_id = id;
+			if (row_src)
+				fs[i].source_id = id;
+			else
+				fs[i].target_id = id;
+		}
 	}
 	/* List items first, then every footnote (with its URL if any). */
 	for (size_t i = 0; i < nt->nrefs; i++)

@@ -31,6 +31,7 @@ int main(void)
 		gitrepo_suite,
 		diff_suite,
 		obsidian_suite,
+		roundtrip_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	int failed;

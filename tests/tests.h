@@ -29,6 +29,7 @@ Suite *notestore_suite(void);
 Suite *gitrepo_suite(void);
 Suite *diff_suite(void);
 Suite *obsidian_suite(void);
+Suite *roundtrip_suite(void);
 
 /* Fixture path relative to tests/ (the runner's working folder). */
 #define FIXTURE(name) "fixtures/" name
