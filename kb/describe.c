@@ -16,6 +16,7 @@
 static const struct section_spec {
 	const char *types; /* space-separated kinds, with spaces around */
 	const char *title, *key, *sql;
+	const char *query; /* instead of sql: a named query (queries/) */
 } sections[] = {
 	{" technique ", "Sub-techniques", "subtechniques",
 	 "SELECT source_id AS id, source_name AS name FROM relationships "
@@ -40,6 +41,8 @@ static const struct section_spec {
 	 "s.domain = d.domain JOIN analytics a ON a.detection_strategy_id = "
 	 "d.detection_strategy_id AND a.domain = d.domain WHERE "
 	 "d.technique_id = ?1 AND d.domain = ?2 ORDER BY strategy, analytic"},
+	{" technique subtechnique ", "Team detections", "team_detections",
+	 NULL, "rules-for"},
 	{" technique subtechnique ", "Targeted assets", "assets",
 	 "SELECT target_id AS id, target_name AS name FROM relationships "
 	 "WHERE relationship = 'targets' AND source_id = ?1 AND domain = ?2 "
@@ -274,8 +277,11 @@ int kb_describe(kb_doc **out, kb_store *store, const char *query,
 		snprintf(needle, sizeof(needle), " %s ", doc->type);
 		if (!strstr(sections[i].types, needle))
 			continue;
-		if ((error = kb_rows_query(&rows, store, sections[i].sql, args,
-					   2)) < 0)
+		if ((error = kb_rows_query(
+			     &rows, store,
+			     sections[i].sql ? sections[i].sql
+					     : kb_query_find(sections[i].query)->sql,
+			     args, sections[i].sql ? 2 : 1)) < 0)
 			goto done;
 		doc->sections = xreallocarray(doc->sections,
 					      doc->nsections + 1,

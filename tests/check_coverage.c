@@ -26,6 +26,9 @@
  *   its techniques are not in the detected list; G0016's techniques are the
  *   targets of its live `uses` relationships. */
 #include "tests.h"
+#include "kb/strbuf.h"
+#include "web/app.h"
+#include "web/cgi.h"
 #include "store_fixture.h"
 #include "export/navigator.h"
 #include "kb/coverage.h"
@@ -1331,6 +1334,63 @@ START_TEST(test_e2e_contract)
 }
 END_TEST
 
+/* The web heat map (issue 7) on the same store: app_handle() as the CGI
+ * runs it. Counts from the rule files (see the header comment). */
+static char *web_get(int *status, const char *path, const char *qs)
+{
+	cgi_env env = {.request_method = "GET",
+		       .path_info = path,
+		       .query_string = qs,
+		       .db_path = e2e_db};
+	strbuf out = STRBUF_INIT;
+
+	app_handle(&out, &env);
+	ck_assert_int_eq(sscanf(out.ptr, "Status: %d ", status), 1);
+	return strbuf_detach(&out);
+}
+
+START_TEST(test_web_heat_map)
+{
+	int status;
+	char *page = web_get(&status, "/coverage/enterprise", NULL);
+
+	ck_assert_int_eq(status, 200);
+	/* T1098: two rules; T1003: one; T1105: none; T1136: its
+	 * sub-technique T1136.001 has four, itself none. */
+	ck_assert(strstr(page, "<li class=\"heat-2\" title=\"GCP Access Policy "
+			       "Deleted; Privileged User Has Been Created\"><a "
+			       "href=\"/object/T1098\">Account Manipulation</a>"));
+	ck_assert(strstr(page, "<a href=\"/object/T1003\">OS Credential "
+			       "Dumping</a>"));
+	ck_assert(strstr(page, "<li class=\"heat-0\" title=\"no rule\"><a "
+			       "href=\"/object/T1136\">Create Account</a> "
+			       "<small>(sub-techniques 1/3)</small>"));
+	free(page);
+	page = web_get(&status, "/coverage/enterprise", "format=json");
+	ck_assert_int_eq(status, 200);
+	ck_assert(strstr(page, "\"technique_id\":\"T1136.001\",\"name\":\"Local "
+			       "Account\",\"parent_id\":\"T1136\",\"rules\":4,"));
+	free(page);
+	page = web_get(&status, "/coverage/enterprise", "set=nosuch");
+	ck_assert_int_eq(status, 404);
+	free(page);
+	/* The object page lists the team's rules for the technique. */
+	page = web_get(&status, "/object/T1136.001", NULL);
+	ck_assert_int_eq(status, 200);
+	ck_assert(strstr(page, "<section id=\"team_detections\">"));
+	ck_assert(strstr(page, "New User Created Via Net.EXE With Never Expire "
+			       "Option"));
+	free(page);
+	page = web_get(&status, "/coverage/enterprise", "rollup=1");
+	ck_assert(strstr(page, "<li class=\"heat-2\" title=\"FortiGate - New "
+			       "Local User Created; New User Created Via "
+			       "Net.EXE; New User Created Via Net.EXE With Never "
+			       "Expire Option; Privileged User Has Been "
+			       "Created\"><a href=\"/object/T1136\">"));
+	free(page);
+}
+END_TEST
+
 Suite *coverage_suite(void)
 {
 	Suite *s = suite_create("coverage");
@@ -1357,6 +1417,7 @@ Suite *coverage_suite(void)
 
 	tcase_set_timeout(e2e, 120);
 	tcase_add_unchecked_fixture(e2e, shipped_setup, shipped_teardown);
+	tcase_add_test(e2e, test_web_heat_map);
 	tcase_add_test(e2e, test_e2e_sets_imported);
 	tcase_add_test(e2e, test_e2e_coverage_per_tactic);
 	tcase_add_test(e2e, test_e2e_t1136_001);

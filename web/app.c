@@ -276,6 +276,8 @@ static int run_page(strbuf *out, const page_ctx *ctx,
 		return page_object(out, ctx);
 	case CGI_ROUTE_MATRIX:
 		return page_matrix(out, ctx);
+	case CGI_ROUTE_COVERAGE:
+		return page_coverage(out, ctx);
 	default:
 		page_placeholder(out, ctx->req, route);
 		return 0;

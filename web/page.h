@@ -36,6 +36,7 @@ int page_home(strbuf *out, const page_ctx *ctx);
 int page_search(strbuf *out, const page_ctx *ctx);
 int page_object(strbuf *out, const page_ctx *ctx);
 int page_matrix(strbuf *out, const page_ctx *ctx);
+int page_coverage(strbuf *out, const page_ctx *ctx);
 
 /* Helpers for the pages (web/page.c). */
 
