@@ -36,7 +36,7 @@ $(B)/obj/gen/%.o: $(B)/gen/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(KB_FLAGS) $(CFLAGS) -c -o $@ $<
 # The named queries are commented .sql files, compiled into the binary.
-$(B)/gen/queries.c: $(QUERIES) scripts/embed-queries.sh
+$(B)/gen/queries.c: $(QUERIES) $(wildcard queries/include/*.sql) scripts/embed-queries.sh
 	@mkdir -p $(@D)
 	sh scripts/embed-queries.sh $(QUERIES) > $@.tmp && mv $@.tmp $@
 
