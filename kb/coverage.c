@@ -465,36 +465,6 @@ static int load_known(struct known **out, size_t *n, kb_store *store)
 	return 0;
 }
 
-/* Drop the TEMP table or view name, whichever it is (DROP VIEW fails on a
- * table and DROP TABLE on a view). */
-static int drop_temp(kb_store *store, const char *name)
-{
-	sqlite3_stmt *st;
-	char *sql = NULL;
-	int rc, error = 0;
-
-	if (sqlite3_prepare_v2(store->db,
-			       "SELECT type FROM temp.sqlite_master "
-			       "WHERE name = ?1 AND type IN ('table', 'view')",
-			       -1, &st, NULL) != SQLITE_OK)
-		return kb_store_db_error(store, "drop %s", name);
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		sql = xasprintf("DROP %s temp.%s",
-				strcmp((const char *)sqlite3_column_text(st, 0),
-				       "view") == 0
-					? "VIEW"
-					: "TABLE",
-				name);
-	else if (rc != SQLITE_DONE)
-		error = kb_store_db_error(store, "drop %s", name);
-	sqlite3_finalize(st);
-	if (sql)
-		error = kb_store_exec(store, sql);
-	free(sql);
-	return error;
-}
-
 static const char *const unmatched_cols[] = {"line", "given", "reason"};
 
 static void add_unmatched(kb_rows *rows, unsigned line, const char *given,
@@ -593,7 +563,7 @@ int kb_coverage_match_log_sources(kb_rows **unmatched, kb_store *store,
 	int error;
 
 	*unmatched = NULL;
-	if ((error = drop_temp(store, "collected_log_sources")) < 0 ||
+	if ((error = kb_store_drop_temp(store, "collected_log_sources")) < 0 ||
 	    (error = kb_store_exec(
 		     store,
 		     "CREATE TEMP TABLE collected_log_sources (name TEXT, "

@@ -342,36 +342,6 @@ int kb_detection_count_links(kb_detection_links *out, kb_store *store,
 	return 0;
 }
 
-/* Drop the TEMP table or view name, whichever it is (DROP VIEW fails on a
- * table and DROP TABLE on a view). */
-static int drop_temp(kb_store *store, const char *name)
-{
-	sqlite3_stmt *st;
-	char *sql = NULL;
-	int rc, error = 0;
-
-	if (sqlite3_prepare_v2(store->db,
-			       "SELECT type FROM temp.sqlite_master "
-			       "WHERE name = ?1 AND type IN ('table', 'view')",
-			       -1, &st, NULL) != SQLITE_OK)
-		return kb_store_db_error(store, "drop %s", name);
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		sql = xasprintf("DROP %s temp.%s",
-				strcmp((const char *)sqlite3_column_text(st, 0),
-				       "view") == 0
-					? "VIEW"
-					: "TABLE",
-				name);
-	else if (rc != SQLITE_DONE)
-		error = kb_store_db_error(store, "drop %s", name);
-	sqlite3_finalize(st);
-	if (sql)
-		error = kb_store_exec(store, sql);
-	free(sql);
-	return error;
-}
-
 /* The stored set names, for a message. Caller frees. */
 static char *list_sets(kb_store *store)
 {
@@ -434,7 +404,7 @@ int kb_detection_select_sets(kb_store *store, const char *const *sets,
 	}
 	/* --release re-creates every view in TEMP, this one too; it reads
 	 * no release, so dropping it leaves the main one, the same. */
-	if ((error = drop_temp(store, "selected_sets")) < 0)
+	if ((error = kb_store_drop_temp(store, "selected_sets")) < 0)
 		return error;
 	if (nsets == 0)
 		return 0;

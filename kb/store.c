@@ -251,6 +251,36 @@ static bool valid_version(const char *v)
 	return true;
 }
 
+/* Which DROP a TEMP object needs: DROP VIEW fails on a table and DROP
+ * TABLE on a view. */
+int kb_store_drop_temp(kb_store *store, const char *name)
+{
+	sqlite3_stmt *st;
+	char *sql = NULL;
+	int rc, error = 0;
+
+	if (sqlite3_prepare_v2(store->db,
+			       "SELECT type FROM temp.sqlite_master "
+			       "WHERE name = ?1 AND type IN ('table', 'view')",
+			       -1, &st, NULL) != SQLITE_OK)
+		return kb_store_db_error(store, "drop %s", name);
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		sql = xasprintf("DROP %s temp.%s",
+				strcmp((const char *)sqlite3_column_text(st, 0),
+				       "view") == 0
+					? "VIEW"
+					: "TABLE",
+				name);
+	else if (rc != SQLITE_DONE)
+		error = kb_store_db_error(store, "drop %s", name);
+	sqlite3_finalize(st);
+	if (sql)
+		error = kb_store_exec(store, sql);
+	free(sql);
+	return error;
+}
+
 int kb_store_select_release(kb_store *store, const char *version)
 {
 	strbuf sql = STRBUF_INIT;

@@ -49,6 +49,10 @@ int kb_store_stmt(sqlite3_stmt **out, kb_store *store, enum kb_stmt_id id,
 int kb_store_db_error(kb_store *store, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Drop the TEMP table or view name, whichever it is (nothing if there is
+ * none). Returns 0 or KB_EDB. */
+int kb_store_drop_temp(kb_store *store, const char *name);
+
 /* Run SQL with no results. Returns 0 or KB_EDB. */
 int kb_store_exec(kb_store *store, const char *sql);
 
