@@ -7,6 +7,7 @@
 #include "kb/fsutil.h"
 #include "kb/xalloc.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -339,6 +340,170 @@ START_TEST(test_format5_hand_made)
 }
 END_TEST
 
+/* Odd input: fixtures/notes/formats/odd copied to a temporary vault, with
+ * a file over the 8 MB limit, a symlink loop and (when not root) a file
+ * nobody may read added. */
+static char *odd_vault(bool *unreadable)
+{
+	char *vault = xasprintf("%s/odd", dir), *out, *p;
+	size_t big = 9000000;
+	char *text = xmalloc(big);
+
+	ck_assert_int_eq(test_run(&out, "cp -r " FMT "odd '%s'", vault), 0);
+	free(out);
+	memset(text, 'x', big);
+	p = fsutil_path_join(vault, "Big.md");
+	ck_assert_int_eq(fsutil_write_atomic(p, text, big), 0);
+	free(p);
+	free(text);
+	p = fsutil_path_join(vault, "empty/loop");
+	ck_assert_int_eq(symlink("..", p), 0);
+	free(p);
+	*unreadable = geteuid() != 0;
+	if (*unreadable) {
+		p = fsutil_path_join(vault, "Secret.md");
+		ck_assert_int_eq(fsutil_write_atomic(p, "# T1003\n", 8), 0);
+		ck_assert_int_eq(chmod(p, 0), 0);
+		free(p);
+	}
+	return vault;
+}
+
+static void has_line(const char *out, const char *vault, const char *rest)
+{
+	char *want = xasprintf("%s/%s\n", vault, rest);
+
+	ck_assert_msg(strstr(out, want) != NULL, "%s\nlacks %s", out, want);
+	free(want);
+}
+
+START_TEST(test_odd_input)
+{
+	bool unreadable;
+	char *vault = odd_vault(&unreadable), *args, *out, *want;
+
+	args = xasprintf("ingest '%s'", vault);
+	out = akb(0, args);
+	/* Refused or skipped, with FILE[:LINE]: warnings; the rest read. */
+	has_line(out, vault, "Big.md: file is 9000000 bytes, more than the "
+	                     "limit of 8388608 (skipped)");
+	has_line(out, vault, "pipe/PowerShell.md:13: table row has 4 cells, "
+	                     "its header 3: an unescaped '|' in a cell? The "
+	                     "text after it is lost");
+	has_line(out, vault, "utf8/Command and Scripting Interpreter.md:7: "
+	                     "invalid UTF-8, read as U+FFFD");
+	if (unreadable)
+		has_line(out, vault, "Secret.md: Permission denied (skipped)");
+	want = xasprintf("%s: 10 notes (10 new or changed, 0 forgotten), %d "
+	                 "warnings;",
+	                 vault, unreadable ? 4 : 3);
+	ck_assert_msg(strstr(out, want) != NULL, "%s\nlacks %s", out, want);
+	free(want);
+	free(out);
+	free(args);
+	/* BOM: the frontmatter is read. CRLF: the table rows keep their
+	 * lines. Invalid UTF-8: U+FFFD. Raw HTML: <br /> a line break,
+	 * <code> its text; "### Bash" ends the description. '／' in a file
+	 * name: '/' in the name. The empty file: a note without ID. */
+	sql_is("SELECT path, attack_id, type, name, description FROM notes "
+	       "ORDER BY path",
+	       "path,attack_id,type,name,description\n"
+	       "Enterprise-Attack/mitigations/Antivirus\xef\xbc\x8f"
+	       "Antimalware.md,M1049,mitigation,Antivirus/Antimalware,Use "
+	       "signatures or heuristics to detect malicious software.\n"
+	       "ICS-Attack/mitigations/Antivirus\xef\xbc\x8f"
+	       "Antimalware.md,M1049,mitigation,Antivirus/Antimalware,Use "
+	       "signatures or heuristics to detect malicious software.\n"
+	       "Mobile-Attack/mitigations/Antivirus\xef\xbc\x8f"
+	       "Antimalware.md,M1049,mitigation,Antivirus/Antimalware,Use "
+	       "signatures or heuristics to detect malicious software.\n"
+	       "bom/Create Account.md,T1136,technique,Create Account,"
+	       "Adversaries may create an account to maintain access to victim "
+	       "systems.\n"
+	       "crlf/Local Account.md,T1136.001,subtechnique,Local Account,"
+	       "Adversaries may create a local account to maintain access to "
+	       "victim systems.\n"
+	       "empty/Untitled.md,,,Untitled,\n"
+	       "html/Unix Shell.md,T1059.004,subtechnique,Unix Shell,"
+	       "\"Adversaries may abuse Unix shell commands and scripts for "
+	       "execution.\nUnix shells can control every aspect of a system, "
+	       "such as sh on Linux, see T1059.006.\"\n"
+	       "pipe/PowerShell.md,T1059.001,subtechnique,PowerShell,"
+	       "Adversaries may abuse PowerShell commands and scripts for "
+	       "execution.\n"
+	       "revoked/PowerShell.md,T1086,technique,PowerShell,Adversaries "
+	       "may abuse PowerShell commands and scripts for execution.\n"
+	       "utf8/Command and Scripting Interpreter.md,T1059,technique,"
+	       "Command and Scripting Interpreter,\"Adversaries may abuse "
+	       "command and script interpreters to execute commands, scripts, "
+	       "or binaries (copied from a Latin-1 page: caf\xef\xbf\xbd).\n\n"
+	       "See also T1059.001.\"\n");
+	/* The row with the stray '|' keeps the text before it. */
+	sql_is("SELECT g.mitigation_id, m.name, g.technique_id, g.description "
+	       "FROM mitigates g JOIN mitigations m ON m.attack_id = "
+	       "g.mitigation_id ORDER BY 1",
+	       "mitigation_id,name,technique_id,description\n"
+	       "M1026,Privileged Account Management,T1136.001,Limit the usage "
+	       "of local administrator accounts to be used for day-to-day "
+	       "operations that may expose them to potential adversaries.\n"
+	       "M1032,Multi-factor Authentication,T1136.001,Use multi-factor "
+	       "authentication for user and privileged accounts.\n"
+	       "M1038,Execution Prevention,T1059.004,Use application control "
+	       "where appropriate.\n"
+	       "M1042,Disable or Remove Feature or Program,T1059.001,It may be "
+	       "possible to remove PowerShell\n"
+	       "M1045,Code Signing,T1059.001,Set PowerShell execution policy "
+	       "to execute only signed scripts.\n");
+	/* CRLF lines count as one; <code> holds no mention. */
+	sql_is("SELECT note_path, attack_id, line FROM note_mentions WHERE "
+	       "note_path LIKE 'crlf/%' OR note_path LIKE 'html/%' ORDER BY 1, "
+	       "3",
+	       "note_path,attack_id,line\n"
+	       "crlf/Local Account.md,T1136.001,5\n"
+	       "crlf/Local Account.md,M1032,13\n"
+	       "crlf/Local Account.md,M1026,14\n"
+	       "html/Unix Shell.md,T1059.004,5\n"
+	       "html/Unix Shell.md,T1059.006,7\n"
+	       "html/Unix Shell.md,M1038,17\n");
+	/* The three copies of M1049: one object, from the first by path. */
+	sql_is("SELECT a.attack_id, a.name, json_extract(o.json, '$.note') AS n "
+	       "FROM attack_objects a JOIN object o ON o.id = a.object_id "
+	       "WHERE a.attack_id = 'M1049'",
+	       "attack_id,name,n\nM1049,Antivirus/Antimalware,"
+	       "Enterprise-Attack/mitigations/Antivirus\xef\xbc\x8f"
+	       "Antimalware.md\n");
+	free(vault);
+}
+END_TEST
+
+/* With the enterprise release: the revoked ID and the duplicates. */
+START_TEST(test_odd_input_vault_check)
+{
+	bool unreadable;
+	char *vault = odd_vault(&unreadable), *args, *out;
+
+	free(akb(0, "ingest ../data/attack/enterprise-attack-18.1.json.gz"));
+	args = xasprintf("vault-check --format csv '%s' 2>/dev/null", vault);
+	out = akb(0, args);
+	ck_assert_msg(
+	    strstr(out, "\nrevoked/PowerShell.md,,revoked,T1086,T1086 is "
+	                "revoked by T1059.001 PowerShell\r\n") != NULL,
+	    "%s", out);
+	ck_assert_msg(
+	    strstr(out, "\nICS-Attack/mitigations/Antivirus\xef\xbc\x8f"
+	                "Antimalware.md,,duplicate,M1049,\"also described by "
+	                "Enterprise-Attack/mitigations/Antivirus\xef\xbc\x8f"
+	                "Antimalware.md, Mobile-Attack/mitigations/"
+	                "Antivirus\xef\xbc\x8f" "Antimalware.md\"\r\n") != NULL,
+	    "%s", out);
+	/* '／' read as '/': the name is the release's. */
+	ck_assert_ptr_null(strstr(out, "renamed,M1049"));
+	free(out);
+	free(args);
+	free(vault);
+}
+END_TEST
+
 Suite *formats_suite(void)
 {
 	Suite *s = suite_create("formats");
@@ -350,6 +515,8 @@ Suite *formats_suite(void)
 	tcase_add_test(tc, test_format3_prefixed_tags);
 	tcase_add_test(tc, test_format4_callouts);
 	tcase_add_test(tc, test_format5_hand_made);
+	tcase_add_test(tc, test_odd_input);
+	tcase_add_test(tc, test_odd_input_vault_check);
 	suite_add_tcase(s, tc);
 	return s;
 }
