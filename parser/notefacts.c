@@ -396,7 +396,13 @@ static void footnote_ref(note *nt, const note_footnote *fn)
 		ulen--;
 	if (t[0] == '[' && u > t + 1 && u[-1] == '(' && u[-2] == ']')
 		name = trim_n(t + 1, (size_t)(u - 2 - t - 1));
-	else {
+	else if (fn->label[strspn(fn->label, "0123456789")]) {
+		/* "[^TechNet_Credential_Guard]": named after its source. */
+		name = xstrdup(fn->label);
+		for (char *p = name; *p; p++)
+			if (*p == '_')
+				*p = ' ';
+	} else {
 		size_t n = (size_t)(u - t);
 
 		while (n && strchr(" \t:-<(", t[n - 1]))
@@ -614,6 +620,26 @@ static char *row_id(const note *nt, const char *cell)
 	return xstrdup(id);
 }
 
+/* A table cell's text without footnote references ("...persistence.[^13]"):
+ * relationship texts carry no citation marks. */
+static char *without_footnote_refs(const char *cell)
+{
+	char *out = trim_n(cell, strlen(cell)), *w = out;
+
+	for (const char *p = out; *p;) {
+		const char *e;
+
+		if (p[0] == '[' && p[1] == '^' && (e = strchr(p + 2, ']')) &&
+		    e > p + 2 && !memchr(p + 2, ' ', (size_t)(e - p - 2))) {
+			p = e + 1;
+			continue;
+		}
+		*w++ = *p++;
+	}
+	*w = '\0';
+	return out;
+}
+
 /* '／' (U+FF0F), which generators put in file names for '/', back to
  * '/' in place. */
 static void fullwidth_slashes(char *s)
@@ -693,7 +719,7 @@ static void read_tables(note *nt, const char *shown, const char *text,
 			                             strlen(row[namec]))
 			                    : NULL,
 			         descc >= 0 && row[descc][0]
-			             ? trim_n(row[descc], strlen(row[descc]))
+			             ? without_footnote_refs(row[descc])
 			             : NULL,
 			         line);
 			free(id);

@@ -28,6 +28,7 @@ int main(void)
 		note_suite,
 		notedir_suite,
 		notestore_suite,
+		formats_suite,
 		gitrepo_suite,
 		diff_suite,
 		obsidian_suite,

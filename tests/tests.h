@@ -26,6 +26,7 @@ Suite *markdown_suite(void);
 Suite *note_suite(void);
 Suite *notedir_suite(void);
 Suite *notestore_suite(void);
+Suite *formats_suite(void);
 Suite *gitrepo_suite(void);
 Suite *diff_suite(void);
 Suite *obsidian_suite(void);
