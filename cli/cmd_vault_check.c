@@ -31,10 +31,10 @@ static bool older(const char *a, const char *b)
 }
 
 /* The diffs from each release the vault at dir was generated from to the
- * selected release of its domain, into *out (*n of them; NULL-terminated
- * is not needed). What cannot be diffed (no record, a release the store
- * does not hold) is said once on stderr, unless quiet. Returns 0 or a
- * KB_E* code (store errors). */
+ * selected release of its domain, when that is newer, into *out (*n of
+ * them; free with diffs_free()). What cannot be diffed (no record, a
+ * release the store does not hold) is said once on stderr, unless quiet,
+ * and is no error. Returns 0, KB_EDB or KB_ENOTFOUND (from kb_diff_run). */
 static int vault_diffs(kb_diff ***out, size_t *n, kb_store *store,
                        const char *dir, bool quiet)
 {
