@@ -2087,6 +2087,118 @@ static int render_and_put(struct exp *x, vault *v)
 	return error;
 }
 
+/* ---- The releases a vault was generated from -------------------------- */
+
+#define RELEASE_FILE ".attackkb/release"
+#define RELEASE_HEAD "# attackkb obsidian export: the releases of this vault\n"
+
+static char *release_record(const struct exp *x)
+{
+	strbuf b = STRBUF_INIT;
+
+	strbuf_puts(&b, RELEASE_HEAD);
+	for (int d = 0; d < x->ndom; d++)
+		strbuf_printf(&b, "release %s %s\n", x->dom[d].name,
+			      x->dom[d].version);
+	return strbuf_detach(&b);
+}
+
+/* Write RELEASE_FILE unless it already says the same (a vault exported
+ * before the record existed gets it on its next export, even one that
+ * changes nothing else). Returns 0 or KB_EIO. */
+static int save_release(const struct exp *x, const char *dir)
+{
+	char *path = fsutil_path_join(dir, RELEASE_FILE), *old = NULL;
+	char *text = release_record(x);
+	size_t len;
+	int error = 0;
+
+	if (fsutil_read_file(&old, &len, path, 4096) == 0 &&
+	    strcmp(old, text) == 0)
+		goto done;
+	kb_error_clear();
+	error = fsutil_write_atomic(path, text, strlen(text));
+done:
+	free(old);
+	free(text);
+	free(path);
+	return error;
+}
+
+static bool version_ok(const char *v)
+{
+	size_t n = strspn(v, "0123456789");
+
+	if (n == 0 || v[n] != '.')
+		return false;
+	v += n + 1;
+	n = strspn(v, "0123456789");
+	return n > 0 && v[n] == '\0';
+}
+
+int obsidian_releases_read(obsidian_release **out, size_t *n,
+			   const char *dir)
+{
+	char *path = fsutil_path_join(dir, RELEASE_FILE), *text = NULL;
+	obsidian_release *v = NULL;
+	size_t len, nv = 0, line = 0;
+	int error;
+
+	*out = NULL;
+	*n = 0;
+	if ((error = fsutil_read_file(&text, &len, path, 64 * 1024)) < 0) {
+		if (error == KB_ENOTFOUND)
+			kb_error_set(KB_ENOTFOUND,
+				     "%s: no record of the release the vault "
+				     "was generated from",
+				     dir);
+		goto done;
+	}
+	for (char *l = text, *nl; *l; l = nl + 1) {
+		char dom[64], ver[32], rest[2];
+
+		line++;
+		if (!(nl = strchr(l, '\n')))
+			nl = l + strlen(l) - 1;
+		else
+			*nl = '\0';
+		if (l[0] == '#' || l[0] == '\0')
+			continue;
+		if (sscanf(l, "release %63s %31s %1s", dom, ver, rest) != 2 ||
+		    !version_ok(ver)) {
+			error = kb_error_set(KB_EPARSE,
+					     "%s:%zu: not \"release DOMAIN "
+					     "X.Y\"",
+					     path, line);
+			goto done;
+		}
+		v = xreallocarray(v, nv + 1, sizeof(*v));
+		v[nv++] = (obsidian_release){.domain = xstrdup(dom),
+					     .version = xstrdup(ver)};
+	}
+	if (nv == 0)
+		error = kb_error_set(KB_EPARSE, "%s: no release", path);
+done:
+	if (error < 0) {
+		obsidian_releases_free(v, nv);
+	} else {
+		*out = v;
+		*n = nv;
+	}
+	free(text);
+	free(path);
+	return error;
+}
+
+void obsidian_releases_free(obsidian_release *v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++) {
+		free(v[i].domain);
+		free(v[i].version);
+	}
+	free(v);
+}
+
 static char *release_text(const struct exp *x)
 {
 	strbuf b = STRBUF_INIT;
@@ -2100,11 +2212,13 @@ static char *release_text(const struct exp *x)
 /* Commit what the export wrote (opts.git). */
 /* The files of .attackkb/ that go into commits: the manifest, so that a
  * clone of the vault still knows which files are attackkb's, and a
- * .gitignore keeping the lock and journal out of `git status`. Appends
- * them to ch; *manifest receives the text to free. The lock, the journal
+ * .gitignore keeping the lock and journal out of `git status`, and the
+ * releases the vault was generated from. Appends them to ch; *manifest
+ * and *release receive the texts to free. The lock, the journal
  * and the state of the last export (STATE_FILE) are this copy's alone. */
-static int meta_changes(const char *dir, vaultgit_change *ch, size_t *n,
-			char **manifest)
+static int meta_changes(const struct exp *x, const char *dir,
+			vaultgit_change *ch, size_t *n, char **manifest,
+			char **release)
 {
 	static const char gitignore[] = "# attackkb's working files\n/lock\n"
 					"/journal\n/obsidian\n";
@@ -2128,6 +2242,12 @@ static int meta_changes(const char *dir, vaultgit_change *ch, size_t *n,
 		ch[(*n)++] = (vaultgit_change){.path = ".attackkb/.gitignore",
 					       .data = gitignore,
 					       .len = sizeof(gitignore) - 1};
+	if (error == 0) {
+		*release = release_record(x);
+		ch[(*n)++] = (vaultgit_change){.path = RELEASE_FILE,
+					       .data = *release,
+					       .len = strlen(*release)};
+	}
 	free(old);
 	free(path);
 	return error;
@@ -2137,9 +2257,9 @@ static int meta_changes(const char *dir, vaultgit_change *ch, size_t *n,
 static int commit(struct exp *x, const char *dir, obsidian_result *out)
 {
 	vault_report *rep = &out->report;
-	vaultgit_change *ch = xcalloc(rep->n + 2, sizeof(*ch));
+	vaultgit_change *ch = xcalloc(rep->n + 3, sizeof(*ch));
 	strmap *by_path = strmap_new();
-	char *manifest = NULL, *summary = NULL, *title = NULL;
+	char *manifest = NULL, *release = NULL, *summary = NULL, *title = NULL;
 	size_t n = 0;
 	int error;
 
@@ -2168,7 +2288,7 @@ static int commit(struct exp *x, const char *dir, obsidian_result *out)
 						    .len = nt->len};
 		}
 	}
-	if ((error = meta_changes(dir, ch, &n, &manifest)) < 0)
+	if ((error = meta_changes(x, dir, ch, &n, &manifest, &release)) < 0)
 		goto done;
 	title = xasprintf("ATT&CK %s", out->release);
 	summary = vault_report_summary(rep);
@@ -2183,6 +2303,7 @@ done:
 	free(summary);
 	free(title);
 	free(manifest);
+	free(release);
 	strmap_free(by_path);
 	free(ch);
 	return error;
@@ -2456,8 +2577,11 @@ int obsidian_export(kb_store *store, const char *dir,
 		goto done;
 	/* Nothing changed since the last export: done without reading the
 	 * store (see fast_unchanged()). */
-	if (!opts->git && fast_unchanged(dir, fp, out))
+	if (!opts->git && fast_unchanged(dir, fp, out)) {
+		if (!opts->dry_run)
+			error = save_release(&x, dir);
 		goto done;
+	}
 	if ((error = load(&x)) < 0)
 		goto done;
 	assign_names(&x);
@@ -2469,6 +2593,8 @@ int obsidian_export(kb_store *store, const char *dir,
 		error = vault_finish(v, &out->report);
 	if (error == 0 && !opts->dry_run)
 		save_state(&x, dir, fp);
+	if (error == 0 && !opts->dry_run)
+		error = save_release(&x, dir);
 	if (error == 0 && opts->git && !opts->dry_run)
 		error = commit(&x, dir, out);
 done:

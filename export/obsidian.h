@@ -66,4 +66,24 @@ int obsidian_export(kb_store *store, const char *dir,
 /* Free the contents of r (not r). Accepts NULL. */
 void obsidian_result_free(obsidian_result *r);
 
+/* The releases a vault was generated from: DIR/.attackkb/release, which
+ * every completed export (not a dry run) writes and commits with opts.git:
+ *   # attackkb obsidian export: the releases of this vault
+ *   release ics-attack 17.1
+ * one line per exported domain, sorted by domain. */
+typedef struct {
+	char *domain;  /* "ics-attack" */
+	char *version; /* "17.1" */
+} obsidian_release;
+
+/* Read dir's record into *out (n entries; the caller frees it with
+ * obsidian_releases_free()). Returns 0; KB_ENOTFOUND (no record: not
+ * exported by attackkb, or by one older than the record); KB_EPARSE (a
+ * line that is not "release DOMAIN X.Y"); KB_EIO. */
+int obsidian_releases_read(obsidian_release **out, size_t *n,
+			   const char *dir);
+
+/* Accepts NULL. */
+void obsidian_releases_free(obsidian_release *v, size_t n);
+
 #endif

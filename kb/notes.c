@@ -4,10 +4,12 @@
  * the views show for the ATT&CK IDs no STIX release holds. */
 #include "kb/notes.h"
 #include "kb/attackid.h"
+#include "kb/diff.h"
 #include "kb/error.h"
 #include "kb/ingest.h"
 #include "kb/query.h"
 #include "kb/store_impl.h"
+#include "kb/strbuf.h"
 #include "kb/strmap.h"
 #include "kb/xalloc.h"
 
@@ -780,6 +782,9 @@ static const char check_sql[] =
     "s.successor_name FROM note n JOIN note_link l ON l.note_id = n.id JOIN "
     "successors s ON s.attack_id = l.attack_id WHERE l.kind IN ('wiki', "
     "'embed') "
+    /* Techniques changed since the vault's release (fill_changes()). */
+    "UNION ALL SELECT n.path, NULL, 'changed', n.attack_id, c.detail FROM "
+    "note n JOIN temp.note_change c ON c.attack_id = n.attack_id "
     /* Several notes for one ID. */
     "UNION ALL SELECT n.path, NULL, 'duplicate', n.attack_id, "
     "'also described by ' || (SELECT group_concat(d.path, ', ') FROM note "
@@ -797,11 +802,175 @@ static const char check_sql[] =
     "SELECT note, line, problem, id, detail FROM p ORDER BY note, "
     "coalesce(line, 0), problem, id, detail";
 
-int kb_notes_check(kb_rows **out, kb_store *store)
+/* "; mitigations added M0801, M0802": the labels' ATT&CK IDs (the whole
+ * label when it starts with none), at most five. */
+static void put_list(strbuf *b, const char *what, const kb_diff_list *l)
 {
+	enum { MAX = 5 };
+
+	if (l->n == 0)
+		return;
+	strbuf_printf(b, "; %s", what);
+	for (size_t i = 0; i < l->n && i < MAX; i++) {
+		const char *s = l->v[i];
+		size_t n = attackid_match(s, strlen(s));
+
+		if (n == 0 || (s[n] != ' ' && s[n] != '\0'))
+			n = strlen(s);
+		strbuf_printf(b, "%s %.*s", i ? "," : "", (int)n, s);
+	}
+	if (l->n > MAX)
+		strbuf_printf(b, " (+%zu more)", l->n - MAX);
+}
+
+/* What the diff d says about one technique: its section (item, when it
+ * is in one) and its related changes (t, when it has any). */
+static char *change_text(const kb_diff_domain *d, int cat,
+                         const kb_diff_item *it, const kb_diff_technique *t)
+{
+	static const char *const what[KB_DIFF_NCATS] = {
+		"added",        "major version change", "minor version change",
+		"version change", "patched without a version change",
+		"revoked",      "deprecated",           "deleted"};
+	strbuf b = STRBUF_INIT;
+	const char *sep = "";
+
+	strbuf_printf(&b, "changed since %s: ", d->old_version);
+	if (cat >= 0) {
+		strbuf_puts(&b, what[cat]);
+		if (it && (cat == KB_DIFF_MAJOR || cat == KB_DIFF_MINOR ||
+		           cat == KB_DIFF_OTHER))
+			strbuf_printf(&b, " (%s -> %s)",
+			              it->old_version ? it->old_version : "none",
+			              it->new_version ? it->new_version : "none");
+		if (it && it->successor_id)
+			strbuf_printf(&b, " by %s", it->successor_id);
+		sep = "; ";
+	}
+	if (t) {
+		size_t start = b.len;
+
+		if (t->old_name)
+			strbuf_printf(&b, "; renamed from \"%s\"", t->old_name);
+		if (t->moved)
+			strbuf_printf(&b, "; moved from %s to %s",
+			              t->old_parent ? t->old_parent : "none",
+			              t->new_parent ? t->new_parent : "none");
+		put_list(&b, "tactics gained", &t->tactics_gained);
+		put_list(&b, "tactics lost", &t->tactics_lost);
+		put_list(&b, "mitigations added", &t->mitigations_added);
+		put_list(&b, "mitigations removed", &t->mitigations_removed);
+		put_list(&b, "procedures added", &t->procedures_added);
+		put_list(&b, "procedures removed", &t->procedures_removed);
+		put_list(&b, "detections added", &t->detections_added);
+		put_list(&b, "detections removed", &t->detections_removed);
+		put_list(&b, "analytics added", &t->analytics_added);
+		put_list(&b, "analytics removed", &t->analytics_removed);
+		put_list(&b, "analytics changed", &t->analytics_changed);
+		if (t->ndescription)
+			strbuf_puts(&b, "; description changed");
+		/* No section: drop the first "; ". */
+		if (!*sep && b.len > start) {
+			memmove(b.ptr + start, b.ptr + start + 2,
+			        b.len - start - 1);
+			b.len -= 2;
+		}
+	}
+	return strbuf_detach(&b);
+}
+
+static int insert_change(kb_store *store, sqlite3_stmt *st, const char *id,
+                         char *text)
+{
+	int error = 0;
+
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, text, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		error = kb_store_db_error(store, "insert note_change %s", id);
+	sqlite3_reset(st);
+	free(text);
+	return error;
+}
+
+/* The changes of one domain's techniques: those with related changes
+ * (and their section, if any), then those in a section only. */
+static int domain_changes(kb_store *store, sqlite3_stmt *st,
+                          const kb_diff_domain *d)
+{
+	strmap *seen = strmap_new();
+	int error = 0;
+
+	for (size_t j = 0; j < d->ntechniques && error == 0; j++) {
+		const kb_diff_technique *t = &d->techniques[j];
+		const kb_diff_item *it = NULL;
+
+		for (size_t m = 0; t->cat >= 0 &&
+		                   m < d->nitems[KB_DIFF_TECHNIQUES][t->cat];
+		     m++) {
+			const kb_diff_item *v =
+			    &d->items[KB_DIFF_TECHNIQUES][t->cat][m];
+
+			if (strcmp(v->stix_id, t->stix_id) == 0)
+				it = v;
+		}
+		strmap_put(seen, t->stix_id, (void *)1);
+		if (t->attack_id)
+			error = insert_change(store, st, t->attack_id,
+			                      change_text(d, t->cat, it, t));
+	}
+	for (int c = 0; c < KB_DIFF_NCATS && error == 0; c++) {
+		for (size_t m = 0;
+		     m < d->nitems[KB_DIFF_TECHNIQUES][c] && error == 0; m++) {
+			const kb_diff_item *v = &d->items[KB_DIFF_TECHNIQUES][c][m];
+
+			if (v->attack_id && !strmap_get(seen, v->stix_id))
+				error = insert_change(
+				    store, st, v->attack_id,
+				    change_text(d, c, v, NULL));
+		}
+	}
+	strmap_free(seen);
+	return error;
+}
+
+/* TEMP note_change(attack_id, detail): one row per technique the diffs
+ * list. Returns 0 or KB_EDB. */
+static int fill_changes(kb_store *store, const kb_diff *const *diffs,
+                        size_t ndiffs)
+{
+	sqlite3_stmt *st = NULL;
+	int error;
+
+	if ((error = kb_store_exec(store,
+	                           "CREATE TEMP TABLE IF NOT EXISTS "
+	                           "note_change (attack_id TEXT, detail TEXT);"
+	                           "DELETE FROM temp.note_change;")) < 0)
+		return error;
+	if (ndiffs == 0)
+		return 0;
+	if (sqlite3_prepare_v2(store->db,
+	                       "INSERT INTO temp.note_change VALUES (?1, ?2)",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return kb_store_db_error(store, "insert note_change");
+	for (size_t k = 0; k < ndiffs && error == 0; k++)
+		for (size_t i = 0; i < diffs[k]->ndomains && error == 0; i++)
+			error = domain_changes(store, st,
+			                       &diffs[k]->domains[i]);
+	sqlite3_finalize(st);
+	return error;
+}
+
+int kb_notes_check(kb_rows **out, kb_store *store, const kb_diff *const *diffs,
+                   size_t ndiffs)
+{
+	int error;
+
 	if (sqlite3_create_function(store->db, "attackkb_kind", 1,
 	                            SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
 	                            sql_kind, NULL, NULL) != SQLITE_OK)
 		return kb_store_db_error(store, "register attackkb_kind");
+	if ((error = fill_changes(store, diffs, ndiffs)) < 0)
+		return error;
 	return kb_rows_query(out, store, check_sql, NULL, 0);
 }

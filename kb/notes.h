@@ -119,13 +119,21 @@ void kb_notes_abort(kb_notes *ns);
 
 typedef struct kb_rows kb_rows;
 
+typedef struct kb_diff kb_diff;
+
 /* The notes' problems against the selected STIX releases (attackkb
  * vault-check): rows (note, line, problem, id, detail), problem one of
  * revoked, deprecated, unknown-id, renamed, mitigation-not-in-release,
  * subtechnique-not-in-release, mitigation-missing, subtechnique-missing,
- * link-type, link-id, link-revoked, duplicate, unresolved-link. Reads the
- * TEMP note tables when a KB_NOTES_TEMP ingest made them, else the stored
- * notes. Caller frees *out with kb_rows_free(). Returns 0 or KB_EDB. */
-int kb_notes_check(kb_rows **out, kb_store *store);
+ * link-type, link-id, link-revoked, duplicate, unresolved-link, and
+ * changed: the note's ATT&CK ID is a technique one of the ndiffs diffs
+ * (from the release the vault was generated from to the selected one)
+ * lists, in a section or with related changes; the detail says so, as
+ * "changed since 17.1: minor version change (1.0 -> 1.1); mitigations
+ * added M0801". Reads the TEMP note tables when a KB_NOTES_TEMP ingest
+ * made them, else the stored notes. Caller frees *out with
+ * kb_rows_free(). Returns 0 or KB_EDB. */
+int kb_notes_check(kb_rows **out, kb_store *store, const kb_diff *const *diffs,
+                   size_t ndiffs);
 
 #endif

@@ -14,6 +14,7 @@
 #include "gitfixture.h"
 #include "tests.h"
 #include "kb/strbuf.h"
+#include "kb/strmap.h"
 #include "kb/worddiff.h"
 #include "kb/xalloc.h"
 
@@ -21,6 +22,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* ------------------------------------------------------------------ */
 
@@ -445,6 +447,188 @@ START_TEST(test_ics_17_1_to_18_1)
 }
 END_TEST
 
+/* The ATT&CK IDs of the techniques a one-domain diff's JSON lists: in a
+ * section or with related changes. */
+static strmap *diff_techniques(const char *json_text, size_t *n)
+{
+	json_t *root = json_loads(json_text, 0, NULL), *dom, *t, *lists, *l;
+	strmap *ids = strmap_new();
+	const char *cat;
+	size_t i;
+
+	ck_assert_ptr_nonnull(root);
+	*n = 0;
+	dom = json_array_get(json_object_get(root, "domains"), 0);
+	json_array_foreach(json_object_get(dom, "techniques"), i, t)
+		*n += !strmap_put(ids,
+				  json_string_value(json_object_get(t, "id")),
+				  (void *)1);
+	lists = json_object_get(json_object_get(dom, "changes"), "techniques");
+	json_object_foreach(lists, cat, l)
+	{
+		json_array_foreach(l, i, t)
+			*n += !strmap_put(
+				ids, json_string_value(json_object_get(t, "id")),
+				(void *)1);
+	}
+	json_decref(root);
+	return ids;
+}
+
+static size_t count_of(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = hay; (p = strstr(p, needle)) != NULL; p++)
+		n++;
+	return n;
+}
+
+/* vault-check of a vault exported from ICS 17.1, once the store also
+ * holds 18.1: the notes of exactly the techniques `attackkb diff` lists.
+ * By hand (tests/diff_counts.py's rules over the raw bundles): all 83
+ * techniques live in both releases changed their detections (detection
+ * strategies replace data components in 18.1), two of them also patched
+ * (T0852, T0882); the 12 revoked or deprecated ones are in no section. */
+START_TEST(test_vault_check_since)
+{
+	char *vdb = xasprintf("%s/vc.db", gf.dir);
+	char *vault = xasprintf("%s/vc-vault", gf.dir);
+	char *rec = xasprintf("%s/.attackkb/release", vault);
+	char *out, *dj, *text;
+	json_t *rows, *row;
+	strmap *want, *got = strmap_new();
+	size_t i, nchanged = 0, nwant = 0, nother = 0;
+
+	ck_assert_int_eq(test_run(&out, "%s -q --db %s ingest "
+					"data/ics-attack-17.1.json.gz 2>&1",
+				  bin, vdb),
+			 0);
+	free(out);
+	ck_assert_int_eq(test_run(&out, "%s -q --db %s --release 17.1 export "
+					"obsidian %s 2>&1",
+				  bin, vdb, vault),
+			 0);
+	free(out);
+	text = test_slurp(rec, NULL);
+	ck_assert_str_eq(text, "# attackkb obsidian export: the releases of "
+			       "this vault\nrelease ics-attack 17.1\n");
+	free(text);
+	/* The vault's own release only: nothing changed. */
+	ck_assert_int_eq(test_run(&out, "%s --db %s vault-check %s 2>&1", bin,
+				  vdb, vault),
+			 0);
+	ck_assert_msg(!strstr(out, "changed since"), "%s", out);
+	free(out);
+	ck_assert_int_eq(test_run(&out, "%s -q --db %s ingest "
+					"../data/attack/ics-attack-18.1.json.gz "
+					"2>&1",
+				  bin, vdb),
+			 0);
+	free(out);
+
+	ck_assert_int_eq(test_run(&dj, "%s --db %s diff -f json --domain ics "
+				       "17.1 18.1",
+				  bin, vdb),
+			 0);
+	want = diff_techniques(dj, &nwant);
+	free(dj);
+	ck_assert_int_eq(test_run(&out, "%s --db %s vault-check -f json %s "
+					"2>/dev/null",
+				  bin, vdb, vault),
+			 0);
+	rows = json_loads(out, 0, NULL);
+	ck_assert_msg(rows != NULL, "%s", out);
+	json_array_foreach(rows, i, row)
+	{
+		const char *id = json_string_value(json_object_get(row, "id"));
+		const char *detail =
+			json_string_value(json_object_get(row, "detail"));
+
+		if (strcmp(json_string_value(json_object_get(row, "problem")),
+			   "changed") != 0) {
+			nother++;
+			continue;
+		}
+		nchanged++;
+		ck_assert_msg(strmap_get(want, id), "%s not in the diff", id);
+		ck_assert_ptr_null(strmap_put(got, id, (void *)1));
+		ck_assert_msg(strncmp(detail, "changed since 17.1: ", 20) == 0,
+			      "%s", detail);
+		if (strcmp(id, "T0882") == 0)
+			ck_assert_str_eq(detail,
+					 "changed since 17.1: patched without "
+					 "a version change; detections added "
+					 "DET0732; analytics added AN1865");
+		if (strcmp(id, "T0852") == 0)
+			ck_assert_msg(strncmp(detail + 20,
+					      "patched without a version "
+					      "change; detections added ",
+					      51) == 0,
+				      "%s", detail);
+	}
+	json_decref(rows);
+	free(out);
+	/* Every flagged ID is in the diff, once: the same sets when the
+	 * numbers agree. */
+	ck_assert_uint_eq(nwant, 83);
+	ck_assert_uint_eq(nchanged, 83);
+	ck_assert_uint_gt(nother, 0);
+
+	/* --release 17.1: the vault's own release again. */
+	ck_assert_int_eq(test_run(&out, "%s --db %s --release 17.1 vault-check "
+					"%s 2>&1",
+				  bin, vdb, vault),
+			 0);
+	ck_assert_msg(!strstr(out, "changed since"), "%s", out);
+	free(out);
+
+	/* A release the store does not hold: said once, the rest checked. */
+	{
+		FILE *f = fopen(rec, "w");
+
+		ck_assert_ptr_nonnull(f);
+		fputs("release ics-attack 16.0\n", f);
+		fclose(f);
+	}
+	ck_assert_int_eq(test_run(&out, "%s --db %s vault-check %s 2>&1", bin,
+				  vdb, vault),
+			 0);
+	ck_assert_uint_eq(count_of(out, "was generated from ics-attack 16.0, "
+					"which the store does not hold"),
+			  1);
+	ck_assert_msg(!strstr(out, "changed since") && strstr(out, "deprecated"),
+		      "%s", out);
+	free(out);
+
+	/* No record: said once, the rest checked. */
+	ck_assert_int_eq(unlink(rec), 0);
+	ck_assert_int_eq(test_run(&out, "%s --db %s vault-check %s 2>&1", bin,
+				  vdb, vault),
+			 0);
+	ck_assert_uint_eq(count_of(out, "no record of the release"), 1);
+	ck_assert_msg(!strstr(out, "changed since") && strstr(out, "deprecated"),
+		      "%s", out);
+	free(out);
+
+	/* A re-export that changes nothing else writes the record again. */
+	ck_assert_int_eq(test_run(&out, "%s -q --db %s --release 17.1 export "
+					"obsidian %s 2>&1",
+				  bin, vdb, vault),
+			 0);
+	free(out);
+	text = test_slurp(rec, NULL);
+	ck_assert_msg(strstr(text, "\nrelease ics-attack 17.1\n"), "%s", text);
+	free(text);
+
+	strmap_free(want);
+	strmap_free(got);
+	free(rec);
+	free(vault);
+	free(vdb);
+}
+END_TEST
+
 Suite *diff_suite(void)
 {
 	Suite *s = suite_create("diff");
@@ -461,6 +645,7 @@ Suite *diff_suite(void)
 	tcase_add_test(tc, test_layer);
 	tcase_add_test(tc, test_history);
 	tcase_add_test(tc, test_ics_17_1_to_18_1);
+	tcase_add_test(tc, test_vault_check_since);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1309,6 +1309,12 @@ START_TEST(test_git_one_commit_per_change)
 	t = head_file(g, ".attackkb/manifest");
 	ck_assert_ptr_nonnull(t);
 	free(t);
+	/* The releases the vault was generated from go with it. */
+	t = head_file(g, ".attackkb/release");
+	ck_assert_str_eq(t, "# attackkb obsidian export: the releases of "
+			    "this vault\nrelease enterprise-attack 18.1\n"
+			    "release ics-attack 17.1\n");
+	free(t);
 	free(o);
 	free(g);
 }
