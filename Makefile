@@ -77,12 +77,13 @@ bench: deps
 # libFuzzer harnesses under ASan and UBSan (clang): make fuzz FUZZ_SECONDS=N
 FUZZ_SECONDS ?= 60
 FUZZ_HARNESS := $(patsubst fuzz/%.c,build-fuzz/%,$(wildcard fuzz/fuzz_*.c))
+FUZZ_ONLY    ?=
 fuzz:
 	@sh scripts/deps.sh fuzz
 	$(MAKE) --no-print-directory B=build-fuzz CC=clang \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=all" \
 	  $(FUZZ_HARNESS)
-	sh scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS)
+	sh scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS) $(FUZZ_ONLY)
 $(B)/fuzz_%: $(B)/obj/fuzz/fuzz_%.o $(B)/libkb.a
 	$(CC) $(CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
 
