@@ -29,6 +29,7 @@ int main(void)
 		gitrepo_suite,
 		diff_suite,
 		obsidian_suite,
+		hostile_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	int failed;
