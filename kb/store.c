@@ -204,6 +204,11 @@ void kb_store_close(kb_store *store)
 	free(store);
 }
 
+int kb_store_snapshot(kb_store *store)
+{
+	return kb_store_exec(store, "BEGIN DEFERRED");
+}
+
 int kb_store_begin(kb_store *store)
 {
 	return kb_store_exec(store, "BEGIN IMMEDIATE");

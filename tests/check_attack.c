@@ -331,6 +331,80 @@ START_TEST(test_killed_ingest_leaves_store_intact)
 }
 END_TEST
 
+/* Reads served while an ingest runs see the old or the new release, never
+ * a mix: a store holding mobile takes enterprise in one process while
+ * this one keeps asking for counts (one statement) and for stats and
+ * show (many statements each, one read transaction). */
+START_TEST(test_reads_during_ingest_see_old_or_new)
+{
+	static const char *const reads[] = {
+		"sql -f csv \"SELECT (SELECT group_concat(domain, ',') FROM "
+		"release) AS d, (SELECT count(*) FROM member) AS m, (SELECT "
+		"count(*) FROM object) AS o\"",
+		"stats",
+		"show G0096", /* APT41: mobile before, enterprise after */
+	};
+	enum { NREADS = sizeof(reads) / sizeof(*reads) };
+	char *cdb = xasprintf("%s/concurrent.db", dir), *out;
+	char *before[NREADS], *after[NREADS], *seen[400];
+	size_t nseen = 0, nold = 0, nnew = 0;
+	pid_t pid;
+	int status;
+
+	ck_assert_int_eq(test_run(&out, "%s -q --db %s ingest " DATA
+					"mobile-attack-18.1.json.gz 2>&1",
+				  bin, cdb),
+			 0);
+	free(out);
+	for (int r = 0; r < NREADS; r++)
+		ck_assert_int_eq(test_run(&before[r], "%s --db %s %s 2>&1", bin,
+					  cdb, reads[r]),
+				 0);
+	pid = fork();
+	ck_assert(pid >= 0);
+	if (pid == 0) {
+		execl(bin, bin, "-q", "--db", cdb, "ingest",
+		      DATA "enterprise-attack-18.1.json.gz", (char *)NULL);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, WNOHANG) == 0 &&
+	       nseen < sizeof(seen) / sizeof(*seen)) {
+		int rc = test_run(&out, "%s --db %s %s 2>&1", bin, cdb,
+				  reads[nseen % NREADS]);
+
+		ck_assert_msg(rc == 0, "%s: %s", reads[nseen % NREADS], out);
+		seen[nseen++] = out;
+	}
+	if (nseen == sizeof(seen) / sizeof(*seen))
+		waitpid(pid, &status, 0);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	for (int r = 0; r < NREADS; r++)
+		ck_assert_int_eq(test_run(&after[r], "%s --db %s %s 2>&1", bin,
+					  cdb, reads[r]),
+				 0);
+	ck_assert_str_ne(before[0], after[0]);
+	for (size_t i = 0; i < nseen; i++) {
+		int r = (int)(i % NREADS);
+		bool old = strcmp(seen[i], before[r]) == 0;
+		bool new = strcmp(seen[i], after[r]) == 0;
+
+		ck_assert_msg(old || new, "read %zu (%s) is neither:\n%s", i,
+			      reads[r], seen[i]);
+		nold += old;
+		nnew += new && !old;
+		free(seen[i]);
+	}
+	/* The ingest takes seconds: reads landed while it ran. */
+	ck_assert_msg(nseen >= 3, "only %zu reads (%zu old, %zu new)", nseen,
+		      nold, nnew);
+	for (int r = 0; r < NREADS; r++) {
+		free(before[r]);
+		free(after[r]);
+	}
+	free(cdb);
+}
+END_TEST
+
 Suite *attack_suite(void)
 {
 	Suite *s = suite_create("attack");
@@ -346,6 +420,7 @@ Suite *attack_suite(void)
 	tcase_add_test(tc, test_cli_contract);
 	tcase_add_test(tc, test_not_a_store);
 	tcase_add_test(tc, test_killed_ingest_leaves_store_intact);
+	tcase_add_test(tc, test_reads_during_ingest_see_old_or_new);
 	suite_add_tcase(s, tc);
 	return s;
 }
