@@ -331,6 +331,29 @@ START_TEST(test_killed_ingest_leaves_store_intact)
 }
 END_TEST
 
+/* KB_MAX_RESULTS: a search ranks at most 1,000 hits, whatever --limit
+ * asks (a huge one used to abort: out of memory sizing the page). */
+START_TEST(test_search_results_limit)
+{
+	static const char *const limits[] = {"1000", "1001",
+					     "1000000000000"};
+
+	for (size_t i = 0; i < sizeof(limits) / sizeof(*limits); i++) {
+		char *args = xasprintf("search --format json --limit %s the",
+				       limits[i]);
+		char *out = akb(0, args);
+		size_t n = 0;
+
+		for (const char *p = out; (p = strstr(p, "\n    \"id\": "));
+		     p++)
+			n++;
+		ck_assert_msg(n == 1000, "--limit %s: %zu hits", limits[i], n);
+		free(out);
+		free(args);
+	}
+}
+END_TEST
+
 /* Reads served while an ingest runs see the old or the new release, never
  * a mix: a store holding mobile takes enterprise in one process while
  * this one keeps asking for counts (one statement) and for stats and
@@ -417,6 +440,7 @@ Suite *attack_suite(void)
 	tcase_add_test(tc, test_show_t1136);
 	tcase_add_test(tc, test_revoked_and_multi_domain);
 	tcase_add_test(tc, test_search_ranking);
+	tcase_add_test(tc, test_search_results_limit);
 	tcase_add_test(tc, test_cli_contract);
 	tcase_add_test(tc, test_not_a_store);
 	tcase_add_test(tc, test_killed_ingest_leaves_store_intact);

@@ -151,6 +151,43 @@ START_TEST(test_string_200mb)
 }
 END_TEST
 
+/* KB_MAX_INPUT_FILE: a (sparse) bundle one byte past it is refused before
+ * it is read; a gzip bomb (a small file inflating past it) is refused
+ * once the limit is reached. */
+START_TEST(test_input_file_limit)
+{
+	char *path = xasprintf("%s/huge-attack-1.0.json", fx_dir);
+	char *gz = xasprintf("%s/bomb-attack-1.0.json.gz", fx_dir);
+	stix_result res;
+	time_t start = time(NULL);
+
+	baseline();
+	ck_assert_int_eq(test_run(NULL, "truncate -s %u %s",
+				  KB_MAX_INPUT_FILE + 1, path),
+			 0);
+	ck_assert_int_eq(stix_ingest_file(fx_store, path, NULL, &res),
+			 KB_ELIMIT);
+	ck_assert_msg(strstr(kb_error_last(), "huge-attack-1.0.json"), "%s",
+		      kb_error_last());
+	ck_assert_int_le(time(NULL) - start, 2);
+	assert_unchanged();
+	ck_assert_int_eq(test_run(NULL,
+				  "head -c %u /dev/zero | gzip -1 > %s",
+				  KB_MAX_INPUT_FILE + 1, gz),
+			 0);
+	ck_assert_int_eq(stix_ingest_file(fx_store, gz, NULL, &res),
+			 KB_ELIMIT);
+	ck_assert_msg(strstr(kb_error_last(), "more than the limit of "
+					      "536870912 bytes"),
+		      "%s", kb_error_last());
+	assert_unchanged();
+	unlink(path);
+	unlink(gz);
+	free(path);
+	free(gz);
+}
+END_TEST
+
 /* KB_MAX_STRING: a string of exactly that many bytes passes the splitter,
  * one more byte is refused. */
 START_TEST(test_string_limit)
@@ -647,6 +684,7 @@ Suite *hostile_suite(void)
 	tcase_add_checked_fixture(stix, fx_store_setup, fx_store_teardown);
 	tcase_add_test(stix, test_string_200mb);
 	tcase_add_test(stix, test_string_limit);
+	tcase_add_test(stix, test_input_file_limit);
 	tcase_add_test(stix, test_json_depth_limit);
 	tcase_add_test(stix, test_object_limit);
 	tcase_add_test(stix, test_number_10000_digits);
