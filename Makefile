@@ -57,6 +57,12 @@ asan: deps
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	  LDFLAGS="-fsanitize=address,undefined" check
 
+# The integration paths under valgrind memcheck (scripts/valgrind.sh).
+valgrind: deps
+	@sh scripts/deps.sh valgrind
+	$(MAKE) --no-print-directory all
+	sh scripts/valgrind.sh $(B)
+
 DEMO_DATA := data/attack/enterprise-attack-18.1.json.gz data/attack/mobile-attack-18.1.json.gz data/attack/ics-attack-18.1.json.gz
 demo: deps
 	$(MAKE) --no-print-directory all
@@ -103,8 +109,8 @@ clean:
 	rm -rf $(B) build-asan build-fuzz
 
 help:
-	@echo "targets: all check asan demo bench fuzz install format lint-deps clean"
+	@echo "targets: all check asan valgrind demo bench fuzz install format lint-deps clean"
 
-.PHONY: all deps check asan demo bench fuzz install format lint-deps clean help
+.PHONY: all deps check asan valgrind demo bench fuzz install format lint-deps clean help
 -include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(B)/obj/cli/main.d
 -include $(B)/obj/web/main.d
