@@ -168,11 +168,35 @@ int kb_store_open(kb_store **out, const char *path, unsigned flags)
 		     NULL);
 	if (sqlite3_exec(store->db, "PRAGMA application_id", NULL, NULL,
 			 NULL) != SQLITE_OK) {
-		error = kb_error_set(KB_ERROR,
-				     "%s: not an attackkb store (not a SQLite "
-				     "database)",
-				     path);
+		int rc = sqlite3_errcode(store->db) & 0xff;
+
+		/* A reader that may not create the -wal and -shm files
+		 * beside a WAL store cannot open it: say so, rather than
+		 * blame the file. */
+		if (rc == SQLITE_CANTOPEN || rc == SQLITE_READONLY ||
+		    rc == SQLITE_PERM)
+			error = kb_error_set(KB_EIO,
+					     "%s: cannot read the store: %s "
+					     "(a reader needs %s-wal and "
+					     "%s-shm to exist, or their "
+					     "folder to be writable)",
+					     path, sqlite3_errmsg(store->db),
+					     path, path);
+		else
+			error = kb_error_set(KB_ERROR,
+					     "%s: not an attackkb store (not "
+					     "a SQLite database)",
+					     path);
 		goto done;
+	}
+	/* Keep the -wal and -shm files when the last writer closes: readers
+	 * that may only read (the web page's user) cannot create them, and
+	 * without them cannot open a WAL store at all. */
+	if (store->writable) {
+		int persist = 1;
+
+		sqlite3_file_control(store->db, "main",
+				     SQLITE_FCNTL_PERSIST_WAL, &persist);
 	}
 	/* 16 KiB pages hold the objects' JSON texts with less overflow (a
 	 * tenth smaller store); the size only takes effect on creation. */

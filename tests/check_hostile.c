@@ -672,6 +672,39 @@ START_TEST(test_search_text_limit)
 }
 END_TEST
 
+/* ---- Deployment ------------------------------------------------------- */
+
+/* The page's user may read the store and write nothing, not even in its
+ * folder: it must still open the store after the last writer closed it
+ * (SQLite deletes a WAL store's -wal and -shm files then, unless asked to
+ * keep them, and a reader that cannot create them cannot open the store).
+ * Runs only as root, which can become another user. */
+START_TEST(test_read_only_user_opens_store)
+{
+	const char *bin = getenv("ATTACKKB");
+	char *out;
+
+	ck_assert_msg(bin != NULL, "ATTACKKB is not set (make check)");
+	if (geteuid() != 0 || test_run(NULL, "command -v setpriv") != 0)
+		return;
+	baseline();
+	kb_store_close(fx_store);
+	fx_store = NULL;
+	ck_assert_int_eq(test_run(NULL, "chmod 755 %s && chmod 644 %s*",
+				  fx_dir, fx_path),
+			 0);
+	ck_assert_int_eq(test_run(&out,
+				  "setpriv --reuid 65534 --regid 65534 "
+				  "--clear-groups %s --db %s sql -f csv "
+				  "'SELECT count(*) AS n FROM release' 2>&1",
+				  bin, fx_path),
+			 0);
+	ck_assert_str_eq(out, "n\r\n1\r\n");
+	free(out);
+	fx_store_reopen();
+}
+END_TEST
+
 Suite *hostile_suite(void)
 {
 	Suite *s = suite_create("hostile");
@@ -699,6 +732,7 @@ Suite *hostile_suite(void)
 	tcase_set_timeout(vault, 120);
 	tcase_add_checked_fixture(vault, fx_store_setup, fx_store_teardown);
 	tcase_add_test(vault, test_vault_loop_and_sparse_file);
+	tcase_add_test(vault, test_read_only_user_opens_store);
 	suite_add_tcase(s, vault);
 	tcase_set_timeout(web, 60);
 	tcase_add_checked_fixture(web, fx_store_setup, fx_store_teardown);
