@@ -10,6 +10,8 @@
 #include "kb/strbuf.h"
 #include "kb/xalloc.h"
 #include "parser/bundle.h"
+#include "parser/detcsv.h"
+#include "parser/detimport.h"
 #include "parser/note.h"
 #include "parser/sigma.h"
 #include "parser/stix.h"
@@ -374,6 +376,9 @@ END_TEST
  * chain with an end still gets one. */
 START_TEST(test_revoked_by_cycles)
 {
+	static const char csv[] = "detection,technique\nr1,T1001\nr2,T1004\n";
+	detection_set set = DETECTION_SET_INIT;
+	detimport_result dres;
 	strbuf sb = STRBUF_INIT;
 	time_t start = time(NULL);
 	char *s;
@@ -381,7 +386,7 @@ START_TEST(test_revoked_by_cycles)
 	for (int i = 1; i <= 5; i++) {
 		if (i > 1)
 			strbuf_puts(&sb, ", ");
-		put_technique(&sb, i, ", \"revoked\": true");
+		put_technique(&sb, i, i < 5 ? ", \"revoked\": true" : NULL);
 	}
 	put_revoked_by(&sb, 1, 1, 2);
 	put_revoked_by(&sb, 2, 2, 1);
@@ -393,6 +398,22 @@ START_TEST(test_revoked_by_cycles)
 		      "successors ORDER BY 1");
 	ck_assert_str_eq(s, "T1004>T1005");
 	free(s);
+	/* A rule naming a technique of the cycle is not counted, and the
+	 * coverage note says why. */
+	ck_assert_int_eq(detcsv_parse_buffer(&set, "r.csv", csv, strlen(csv)),
+			 0);
+	ck_assert_msg(detimport_store(fx_store, "rules", "r.csv", &set,
+				      &dres) == 0,
+		      "%s", kb_error_last());
+	s = fx_column("SELECT written || ':' || coalesce(technique_id, '-') "
+		      "|| ':' || note FROM detection_resolution ORDER BY 1");
+	ck_assert_str_eq(s, "T1001:-:T1001 is revoked in enterprise-attack "
+			    "1.0, and its revoked-by chain never ends (a "
+			    "cycle): not counted,T1004:T1005:T1004 is revoked "
+			    "in enterprise-attack 1.0: counted as its "
+			    "successor T1005 Technique 5");
+	free(s);
+	detection_set_free(&set);
 	ck_assert_int_le(time(NULL) - start, 10);
 	strbuf_free(&sb);
 }
@@ -672,6 +693,70 @@ START_TEST(test_search_text_limit)
 }
 END_TEST
 
+/* KB_MAX_MANIFEST_FILE and KB_MAX_LOG_SOURCE_FILE, through the command
+ * line: files of the limit's size are read (and judged on what they say),
+ * one byte more is refused before reading. */
+START_TEST(test_manifest_and_log_source_limits)
+{
+	const char *bin = getenv("ATTACKKB");
+	char *out;
+
+	ck_assert_msg(bin != NULL, "ATTACKKB is not set (make check)");
+	baseline();
+	kb_store_close(fx_store);
+	fx_store = NULL;
+	ck_assert_int_eq(test_run(NULL,
+				  "mkdir -p %s/v/.attackkb && truncate -s %u "
+				  "%s/v/.attackkb/manifest",
+				  fx_dir, KB_MAX_MANIFEST_FILE, fx_dir),
+			 0);
+	ck_assert_int_eq(test_run(&out, "%s -q --db %s export obsidian %s/v "
+					"2>&1",
+				  bin, fx_path, fx_dir),
+			 1);
+	ck_assert_msg(strstr(out, "manifest") && !strstr(out, "limit"), "%s",
+		      out);
+	free(out);
+	ck_assert_int_eq(test_run(NULL, "truncate -s %u %s/v/.attackkb/"
+					"manifest",
+				  KB_MAX_MANIFEST_FILE + 1, fx_dir),
+			 0);
+	ck_assert_int_eq(test_run(&out, "%s -q --db %s export obsidian %s/v "
+					"2>&1",
+				  bin, fx_path, fx_dir),
+			 1);
+	ck_assert_msg(strstr(out, "manifest: file is 67108865 bytes, more "
+				  "than the limit of 67108864"),
+		      "%s", out);
+	free(out);
+	/* 1,024 lines of 1,023 bytes: 1 MiB of names nothing matches. */
+	ck_assert_int_eq(KB_MAX_LOG_SOURCE_FILE, 1024 * 1024);
+	ck_assert_int_eq(test_run(NULL,
+				  "head -c 1023 /dev/zero | tr '\\0' a > "
+				  "%s/line && echo >> %s/line && for i in "
+				  "$(seq 1024); do cat %s/line; done > "
+				  "%s/ls.txt",
+				  fx_dir, fx_dir, fx_dir, fx_dir),
+			 0);
+	ck_assert_int_eq(test_run(&out, "%s --db %s feasible --log-sources "
+					"%s/ls.txt 2>&1 >/dev/null",
+				  bin, fx_path, fx_dir),
+			 0);
+	free(out);
+	ck_assert_int_eq(test_run(NULL, "echo >> %s/ls.txt", fx_dir), 0);
+	ck_assert_int_eq(test_run(&out, "%s --db %s feasible --log-sources "
+					"%s/ls.txt 2>&1",
+				  bin, fx_path, fx_dir),
+			 1);
+	ck_assert_msg(strstr(out, "ls.txt: more than 1048576 bytes "
+				  "(KB_MAX_LOG_SOURCE_FILE)"),
+		      "%s", out);
+	free(out);
+	fx_store_reopen();
+	assert_unchanged();
+}
+END_TEST
+
 /* ---- Deployment ------------------------------------------------------- */
 
 /* The page's user may read the store and write nothing, not even in its
@@ -733,6 +818,7 @@ Suite *hostile_suite(void)
 	tcase_add_checked_fixture(vault, fx_store_setup, fx_store_teardown);
 	tcase_add_test(vault, test_vault_loop_and_sparse_file);
 	tcase_add_test(vault, test_read_only_user_opens_store);
+	tcase_add_test(vault, test_manifest_and_log_source_limits);
 	suite_add_tcase(s, vault);
 	tcase_set_timeout(web, 60);
 	tcase_add_checked_fixture(web, fx_store_setup, fx_store_teardown);
