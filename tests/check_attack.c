@@ -278,7 +278,11 @@ END_TEST
  * it had (here: the mobile release) and stay sound. */
 START_TEST(test_killed_ingest_leaves_store_intact)
 {
-	static const int delays_ms[] = {30, 120, 250, 400, 600, 900, 1300};
+	/* 20 moments, from opening the file to well into the writing. */
+	static const int delays_ms[] = {10,   30,   60,   100,  150,
+					210,  280,  360,  450,  550,
+					660,  780,  910,  1050, 1200,
+					1400, 1650, 1950, 2300, 2700};
 	char *kdb = xasprintf("%s/killed.db", dir), *out;
 	bool committed = false;
 
