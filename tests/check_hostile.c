@@ -37,10 +37,13 @@ static void baseline(void)
 
 static void assert_unchanged(void)
 {
+	char *ok = fx_column("PRAGMA integrity_check");
+
 	ck_assert_int_eq(fx_count("SELECT count(*) FROM release"), 1);
 	ck_assert_int_eq(fx_count("SELECT count(*) FROM object"), 25);
 	ck_assert_int_eq(fx_count("SELECT count(*) FROM member"), 25);
-	ck_assert_str_eq(fx_column("PRAGMA integrity_check"), "ok");
+	ck_assert_str_eq(ok, "ok");
+	free(ok);
 }
 
 /* A technique with ID T(1000 + n); extra is spliced into the object. */
