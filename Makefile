@@ -52,7 +52,9 @@ check: deps lint-deps
 	$(MAKE) --no-print-directory all $(B)/check_all
 	cd tests && ATTACKKB=../$(B)/attackkb ../$(B)/check_all
 
+# ASan and UBSan make the code 2-3 times slower: so are Check's timeouts.
 asan: deps
+	CK_TIMEOUT_MULTIPLIER=$${CK_TIMEOUT_MULTIPLIER:-3} \
 	$(MAKE) --no-print-directory B=build-asan \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	  LDFLAGS="-fsanitize=address,undefined" check
