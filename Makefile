@@ -60,10 +60,18 @@ check: deps deps-web lint-deps
 	$(MAKE) --no-print-directory all $(B)/check_all
 	cd tests && ATTACKKB=../$(B)/attackkb ../$(B)/check_all
 
+# ASan and UBSan make the code 2-3 times slower: so are Check's timeouts.
 asan: deps
+	CK_TIMEOUT_MULTIPLIER=$${CK_TIMEOUT_MULTIPLIER:-3} \
 	$(MAKE) --no-print-directory B=build-asan \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	  LDFLAGS="-fsanitize=address,undefined" check
+
+# The integration paths under valgrind memcheck (scripts/valgrind.sh).
+valgrind: deps
+	@sh scripts/deps.sh valgrind
+	$(MAKE) --no-print-directory all
+	sh scripts/valgrind.sh $(B)
 
 DEMO_DATA := data/attack/enterprise-attack-18.1.json.gz data/attack/mobile-attack-18.1.json.gz data/attack/ics-attack-18.1.json.gz
 demo: deps
@@ -85,12 +93,13 @@ bench: deps
 # libFuzzer harnesses under ASan and UBSan (clang): make fuzz FUZZ_SECONDS=N
 FUZZ_SECONDS ?= 60
 FUZZ_HARNESS := $(patsubst fuzz/%.c,build-fuzz/%,$(wildcard fuzz/fuzz_*.c))
+FUZZ_ONLY    ?=
 fuzz:
 	@sh scripts/deps.sh fuzz
 	$(MAKE) --no-print-directory B=build-fuzz CC=clang \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined,fuzzer-no-link -fno-sanitize-recover=all" \
 	  $(FUZZ_HARNESS)
-	sh scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS)
+	sh scripts/fuzz.sh build-fuzz $(FUZZ_SECONDS) $(FUZZ_ONLY)
 $(B)/fuzz_%: $(B)/obj/fuzz/fuzz_%.o $(B)/libkb.a
 	$(CC) $(CFLAGS) -fsanitize=fuzzer -o $@ $^ $(LDLIBS)
 
@@ -120,8 +129,8 @@ clean:
 	rm -rf $(B) build-asan build-fuzz
 
 help:
-	@echo "targets: all check asan demo serve bench fuzz install format lint-deps clean"
+	@echo "targets: all check asan valgrind demo serve bench fuzz install format lint-deps clean"
 
-.PHONY: all deps deps-web check asan demo serve bench fuzz install format lint-deps clean help
+.PHONY: all deps deps-web check asan valgrind demo serve bench fuzz install format lint-deps clean help
 -include $(LIB_OBJ:.o=.d) $(TEST_OBJ:.o=.d) $(B)/obj/cli/main.d
 -include $(B)/obj/web/main.d $(B)/obj/web/fcgi_main.d

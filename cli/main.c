@@ -74,6 +74,15 @@ int main(int argc, char **argv)
 
 		if (kb_store_open(&ctx.store, ctx.db_path, mode) < 0)
 			return cli_error(cmd->name, "%s", kb_error_last());
+		/* A command that only reads runs many statements (show runs
+		 * dozens): one snapshot for all, so an ingest committing
+		 * meanwhile shows up entirely or not at all. */
+		if (!(cmd->flags & CMD_WRITES_STORE) &&
+		    kb_store_snapshot(ctx.store) < 0) {
+			rc = cli_error(cmd->name, "%s", kb_error_last());
+			kb_store_close(ctx.store);
+			return rc;
+		}
 		if (ctx.release &&
 		    kb_store_select_release(ctx.store, ctx.release) < 0) {
 			rc = cli_error(cmd->name, "%s", kb_error_last());

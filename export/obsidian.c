@@ -696,24 +696,28 @@ static int load_matrix(struct exp *x, int d)
 	return 0;
 }
 
-/* Follow revoked-by chains to their end (as the successors view). */
+/* Follow revoked-by chains to their end (as the successors view): a chain
+ * that does not end within 32 steps (a cycle) gives no successor. */
 static void link_successors(struct exp *x)
 {
 	for (size_t i = 0; i < x->objs.n; i++) {
 		struct obj *o = x->objs.v[i], *s = NULL;
 		const char *id = o->stix_id;
+		bool ended = false;
 
 		if (!o->revoked)
 			continue;
-		for (int depth = 0; depth < 32; depth++) {
+		for (int depth = 0; depth <= 32 && !ended; depth++) {
 			const struct pair *next = strmap_get(x->revoked_by, id);
 
 			if (!next)
-				break;
-			id = next->b;
-			s = strmap_get(x->by_stix, id);
+				ended = true;
+			else if (depth < 32) {
+				id = next->b;
+				s = strmap_get(x->by_stix, id);
+			}
 		}
-		o->successor = s != o ? s : NULL;
+		o->successor = ended && s != o ? s : NULL;
 	}
 }
 

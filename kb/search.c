@@ -300,7 +300,11 @@ int kb_search(kb_hits **out, kb_store *store, const char *text,
 		return kb_error_set(KB_ELIMIT,
 				    "search text longer than %d bytes",
 				    KB_MAX_QUERY_TEXT);
+	/* A search ranks at most KB_MAX_RESULTS hits: a larger --limit
+	 * (or ?limit=) must not size an allocation. */
 	limit = opts->limit ? opts->limit : 20;
+	if (limit > KB_MAX_RESULTS)
+		limit = KB_MAX_RESULTS;
 	trimmed = xstrdup(text + strspn(text, " \t\r\n"));
 	for (size_t n = strlen(trimmed);
 	     n && isspace((unsigned char)trimmed[n - 1]); n--)
@@ -391,11 +395,13 @@ int kb_search(kb_hits **out, kb_store *store, const char *text,
 		l = ordered;
 	}
 	res = xcalloc(1, sizeof(*res));
-	res->total = l.n;
+	/* Exact IDs and sub-techniques come on top of the FTS rows: cut
+	 * the ranked list at KB_MAX_RESULTS. */
+	res->total = l.n < KB_MAX_RESULTS ? l.n : KB_MAX_RESULTS;
 	res->fts = q;
 	q = NULL;
 	for (size_t i = 0; i < l.n; i++) {
-		if (i >= opts->offset && res->n < limit) {
+		if (i >= opts->offset && i < res->total && res->n < limit) {
 			if (!res->hits)
 				res->hits = xcalloc(limit, sizeof(kb_hit));
 			res->hits[res->n++] = l.v[i];

@@ -170,9 +170,22 @@ int kb_store_open(kb_store **out, const char *path, unsigned flags)
 		     NULL);
 	if (sqlite3_exec(store->db, "PRAGMA application_id", NULL, NULL,
 			 NULL) != SQLITE_OK) {
-		/* Locked, or a WAL store whose -shm cannot be made (a
-		 * read-only folder), is not "not a database". */
-		if ((sqlite3_errcode(store->db) & 0xff) == SQLITE_NOTADB)
+		int rc = sqlite3_errcode(store->db) & 0xff;
+
+		/* A reader that may not create the -wal and -shm files
+		 * beside a WAL store cannot open it: say so, rather than
+		 * blame the file; a locked store is not "not a database"
+		 * either. */
+		if (rc == SQLITE_CANTOPEN || rc == SQLITE_READONLY ||
+		    rc == SQLITE_PERM)
+			error = kb_error_set(KB_EIO,
+					     "%s: cannot read the store: %s "
+					     "(a reader needs %s-wal and "
+					     "%s-shm to exist, or their "
+					     "folder to be writable)",
+					     path, sqlite3_errmsg(store->db),
+					     path, path);
+		else if (rc == SQLITE_NOTADB)
 			error = kb_error_set(KB_ERROR,
 					     "%s: not an attackkb store (not "
 					     "a SQLite database)",
@@ -181,6 +194,15 @@ int kb_store_open(kb_store **out, const char *path, unsigned flags)
 			error = kb_error_set(KB_ERROR, "%s: cannot read: %s",
 					     path, sqlite3_errmsg(store->db));
 		goto done;
+	}
+	/* Keep the -wal and -shm files when the last writer closes: readers
+	 * that may only read (the web page's user) cannot create them, and
+	 * without them cannot open a WAL store at all. */
+	if (store->writable) {
+		int persist = 1;
+
+		sqlite3_file_control(store->db, "main",
+				     SQLITE_FCNTL_PERSIST_WAL, &persist);
 	}
 	/* 16 KiB pages hold the objects' JSON texts with less overflow (a
 	 * tenth smaller store); the size only takes effect on creation. */
@@ -213,6 +235,11 @@ void kb_store_close(kb_store *store)
 	sqlite3_close_v2(store->db);
 	free(store->path);
 	free(store);
+}
+
+int kb_store_snapshot(kb_store *store)
+{
+	return kb_store_exec(store, "BEGIN DEFERRED");
 }
 
 int kb_store_begin(kb_store *store)

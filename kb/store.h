@@ -27,6 +27,13 @@ int kb_store_open(kb_store **out, const char *path, unsigned flags);
 /* Close the store and finalize its statements. Accepts NULL. */
 void kb_store_close(kb_store *store);
 
+/* Start a read transaction: every statement until kb_store_close() sees
+ * the store as it was at the first read, so a command or page made of
+ * many statements shows a release committed meanwhile entirely or not at
+ * all. For short-lived read-only handles (a long-lived one would never see
+ * new releases). Returns 0 or KB_EDB. */
+int kb_store_snapshot(kb_store *store);
+
 /* Transactions (BEGIN IMMEDIATE / COMMIT / ROLLBACK). Return 0 or KB_EDB. */
 int kb_store_begin(kb_store *store);
 /* A read transaction (BEGIN): every query until kb_store_commit() or

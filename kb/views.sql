@@ -128,7 +128,9 @@ FROM live o
 JOIN cites c ON c.object_id = o.id
 JOIN reference f ON f.id = c.reference_id;
 
--- revoked-by chains followed to their final successor (cycles stop).
+-- revoked-by chains followed to their final successor. A chain that does
+-- not end within 32 steps (a cycle: A revoked by B, B by A) gives no row:
+-- such an object has no successor.
 CREATE VIEW successors AS
 WITH RECURSIVE chain (stix_id, domain, succ, depth) AS (
   SELECT r.source_ref, r.domain, r.target_ref, 1
@@ -144,8 +146,7 @@ FROM chain c
 JOIN cur o ON o.stix_id = c.stix_id AND o.domain = c.domain
 JOIN cur s ON s.stix_id = c.succ AND s.domain = c.domain
 WHERE NOT EXISTS (SELECT 1 FROM cur n WHERE n.source_ref = c.succ
-                  AND n.rel_type = 'revoked-by' AND n.domain = c.domain)
-   OR c.depth = 32;
+                  AND n.rel_type = 'revoked-by' AND n.domain = c.domain);
 
 -- Obsidian notes ----------------------------------------------------------
 -- The vault's notes (attackkb ingest VAULT_DIR); type is the kind of the
@@ -317,10 +318,13 @@ SELECT written, written AS technique_id, 'exact' AS resolution, NULL AS note,
        domain
 FROM hit WHERE NOT revoked AND NOT deprecated
 UNION ALL
-SELECT written, CASE WHEN depth > 0 AND NOT dead THEN attack_id END,
+SELECT written,
+       CASE WHEN depth > 0 AND depth < 32 AND NOT dead THEN attack_id END,
        'revoked',
        written || ' is revoked in ' || domain || ' ' || version ||
        CASE WHEN depth = 0 THEN ', with no successor: not counted'
+            WHEN depth = 32 THEN ', and its revoked-by chain never ends ' ||
+                                 '(a cycle): not counted'
             WHEN dead THEN ' by ' || attack_id || ', which is not live ' ||
                            'either: not counted'
             ELSE ': counted as its successor ' || attack_id || ' ' || name

@@ -59,7 +59,8 @@ static int scan_string(struct scan *s)
 
 		if (c == '"') {
 			s->p++;
-			if ((size_t)(s->p - start) > KB_MAX_STRING) {
+			/* The limit is on the text between the quotes. */
+			if ((size_t)(s->p - start) - 2 > KB_MAX_STRING) {
 				s->p = start;
 				return fail(s, KB_ELIMIT,
 					    "a string shorter than "

@@ -278,7 +278,11 @@ END_TEST
  * it had (here: the mobile release) and stay sound. */
 START_TEST(test_killed_ingest_leaves_store_intact)
 {
-	static const int delays_ms[] = {30, 120, 250, 400, 600, 900, 1300};
+	/* 20 moments, from opening the file to well into the writing. */
+	static const int delays_ms[] = {10,   30,   60,   100,  150,
+					210,  280,  360,  450,  550,
+					660,  780,  910,  1050, 1200,
+					1400, 1650, 1950, 2300, 2700};
 	char *kdb = xasprintf("%s/killed.db", dir), *out;
 	bool committed = false;
 
@@ -331,6 +335,103 @@ START_TEST(test_killed_ingest_leaves_store_intact)
 }
 END_TEST
 
+/* KB_MAX_RESULTS: a search ranks at most 1,000 hits, whatever --limit
+ * asks (a huge one used to abort: out of memory sizing the page). */
+START_TEST(test_search_results_limit)
+{
+	static const char *const limits[] = {"1000", "1001",
+					     "1000000000000"};
+
+	for (size_t i = 0; i < sizeof(limits) / sizeof(*limits); i++) {
+		char *args = xasprintf("search --format json --limit %s the",
+				       limits[i]);
+		char *out = akb(0, args);
+		size_t n = 0;
+
+		for (const char *p = out; (p = strstr(p, "\n    \"id\": "));
+		     p++)
+			n++;
+		ck_assert_msg(n == 1000, "--limit %s: %zu hits", limits[i], n);
+		free(out);
+		free(args);
+	}
+}
+END_TEST
+
+/* Reads served while an ingest runs see the old or the new release, never
+ * a mix: a store holding mobile takes enterprise in one process while
+ * this one keeps asking for counts (one statement) and for stats and
+ * show (many statements each, one read transaction). */
+START_TEST(test_reads_during_ingest_see_old_or_new)
+{
+	static const char *const reads[] = {
+		"sql -f csv \"SELECT (SELECT group_concat(domain, ',') FROM "
+		"release) AS d, (SELECT count(*) FROM member) AS m, (SELECT "
+		"count(*) FROM object) AS o\"",
+		"stats",
+		"show G0096", /* APT41: mobile before, enterprise after */
+	};
+	enum { NREADS = sizeof(reads) / sizeof(*reads) };
+	char *cdb = xasprintf("%s/concurrent.db", dir), *out;
+	char *before[NREADS], *after[NREADS], *seen[400];
+	size_t nseen = 0, nold = 0, nnew = 0;
+	pid_t pid;
+	int status;
+
+	ck_assert_int_eq(test_run(&out, "%s -q --db %s ingest " DATA
+					"mobile-attack-18.1.json.gz 2>&1",
+				  bin, cdb),
+			 0);
+	free(out);
+	for (int r = 0; r < NREADS; r++)
+		ck_assert_int_eq(test_run(&before[r], "%s --db %s %s 2>&1", bin,
+					  cdb, reads[r]),
+				 0);
+	pid = fork();
+	ck_assert(pid >= 0);
+	if (pid == 0) {
+		execl(bin, bin, "-q", "--db", cdb, "ingest",
+		      DATA "enterprise-attack-18.1.json.gz", (char *)NULL);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, WNOHANG) == 0 &&
+	       nseen < sizeof(seen) / sizeof(*seen)) {
+		int rc = test_run(&out, "%s --db %s %s 2>&1", bin, cdb,
+				  reads[nseen % NREADS]);
+
+		ck_assert_msg(rc == 0, "%s: %s", reads[nseen % NREADS], out);
+		seen[nseen++] = out;
+	}
+	if (nseen == sizeof(seen) / sizeof(*seen))
+		waitpid(pid, &status, 0);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	for (int r = 0; r < NREADS; r++)
+		ck_assert_int_eq(test_run(&after[r], "%s --db %s %s 2>&1", bin,
+					  cdb, reads[r]),
+				 0);
+	ck_assert_str_ne(before[0], after[0]);
+	for (size_t i = 0; i < nseen; i++) {
+		int r = (int)(i % NREADS);
+		bool old = strcmp(seen[i], before[r]) == 0;
+		bool new = strcmp(seen[i], after[r]) == 0;
+
+		ck_assert_msg(old || new, "read %zu (%s) is neither:\n%s", i,
+			      reads[r], seen[i]);
+		nold += old;
+		nnew += new && !old;
+		free(seen[i]);
+	}
+	/* The ingest takes seconds: reads landed while it ran. */
+	ck_assert_msg(nseen >= 3, "only %zu reads (%zu old, %zu new)", nseen,
+		      nold, nnew);
+	for (int r = 0; r < NREADS; r++) {
+		free(before[r]);
+		free(after[r]);
+	}
+	free(cdb);
+}
+END_TEST
+
 Suite *attack_suite(void)
 {
 	Suite *s = suite_create("attack");
@@ -343,9 +444,11 @@ Suite *attack_suite(void)
 	tcase_add_test(tc, test_show_t1136);
 	tcase_add_test(tc, test_revoked_and_multi_domain);
 	tcase_add_test(tc, test_search_ranking);
+	tcase_add_test(tc, test_search_results_limit);
 	tcase_add_test(tc, test_cli_contract);
 	tcase_add_test(tc, test_not_a_store);
 	tcase_add_test(tc, test_killed_ingest_leaves_store_intact);
+	tcase_add_test(tc, test_reads_during_ingest_see_old_or_new);
 	suite_add_tcase(s, tc);
 	return s;
 }

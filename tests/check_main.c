@@ -33,6 +33,7 @@ int main(void)
 		diff_suite,
 		obsidian_suite,
 		roundtrip_suite,
+		hostile_suite,
 	};
 	SRunner *sr = srunner_create(NULL);
 	int failed;

@@ -31,6 +31,7 @@ Suite *gitrepo_suite(void);
 Suite *diff_suite(void);
 Suite *obsidian_suite(void);
 Suite *roundtrip_suite(void);
+Suite *hostile_suite(void);
 
 /* Fixture path relative to tests/ (the runner's working folder). */
 #define FIXTURE(name) "fixtures/" name
