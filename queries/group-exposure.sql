@@ -6,21 +6,7 @@
 WITH
 -- @include coverage-hits
 ,
--- actor: GROUP, by ID, name or alias (a group, software or campaign);
--- used: the techniques it uses.
-actor AS (
-  SELECT o.attack_id FROM attack_objects o
-  WHERE ?3 <> '' AND o.type IN ('group', 'software', 'campaign')
-    AND o.revoked = 0 AND o.deprecated = 0
-    AND (o.attack_id = upper(?3) OR o.name = ?3 COLLATE NOCASE)
-  UNION
-  SELECT a.object_id FROM aliases a
-  WHERE ?3 <> '' AND a.type IN ('group', 'software', 'campaign')
-    AND a.alias = ?3 COLLATE NOCASE),
-used AS MATERIALIZED (
-  SELECT DISTINCT u.technique_id, u.domain FROM uses u
-  WHERE ?3 <> '' AND u.source_id IN (SELECT attack_id FROM actor)
-    AND u.domain IN (SELECT domain FROM dom))
+-- @include group-techniques
 SELECT s.technique_id AS id, s.name,
        CASE WHEN h.technique_id IS NOT NULL AND s.mitigations
             THEN 'detected, mitigated'

@@ -4,36 +4,10 @@
 -- how many undetected techniques its best mitigation closes.
 -- Example: attackkb query mitigation-priorities-by-technique enterprise 0 ''
 WITH
-dom AS (SELECT domain FROM current_release
-        WHERE domain = lower(?1) OR domain = lower(?1) || '-attack'),
--- detected: each technique the selected sets detect (in two arms, so that
--- the `attack` arm only runs when that set is selected); via: see ROLLUP.
-detected AS MATERIALIZED (
-  SELECT DISTINCT technique_id, domain FROM (
-    SELECT t.technique_id, t.domain FROM set_techniques t
-    WHERE t.set_name <> 'attack'
-      AND t.set_name IN (SELECT name FROM selected_sets)
-      AND (t.via IS NULL OR ?2 + 0)
-    UNION ALL
-    SELECT t.technique_id, t.domain
-    FROM (SELECT 1 FROM selected_sets WHERE name = 'attack' LIMIT 1) g
-    CROSS JOIN set_techniques t
-    WHERE t.set_name = 'attack' AND (t.via IS NULL OR ?2 + 0))),
--- actor: GROUP, by ID, name or alias (a group, software or campaign);
--- used: the techniques it uses.
-actor AS (
-  SELECT o.attack_id FROM attack_objects o
-  WHERE ?3 <> '' AND o.type IN ('group', 'software', 'campaign')
-    AND o.revoked = 0 AND o.deprecated = 0
-    AND (o.attack_id = upper(?3) OR o.name = ?3 COLLATE NOCASE)
-  UNION
-  SELECT a.object_id FROM aliases a
-  WHERE ?3 <> '' AND a.type IN ('group', 'software', 'campaign')
-    AND a.alias = ?3 COLLATE NOCASE),
-used AS MATERIALIZED (
-  SELECT DISTINCT u.technique_id, u.domain FROM uses u
-  WHERE ?3 <> '' AND u.source_id IN (SELECT attack_id FROM actor)
-    AND u.domain IN (SELECT domain FROM dom)),
+-- @include detected-techniques
+,
+-- @include group-techniques
+,
 undetected AS MATERIALIZED (
   SELECT t.technique_id AS attack_id, t.name, t.domain
   FROM technique_summary t
