@@ -2,8 +2,6 @@
  * used first, with their mitigations. */
 #include "cli/covcmd.h"
 
-extern const struct kb_command cmd_gaps;
-
 static void map_gap(const kb_rows *rows, size_t r, double *score,
 		    strbuf *comment)
 {
@@ -36,18 +34,7 @@ static const struct covlayer layer = {
 
 static int cmd_gaps_run(struct kb_ctx *ctx, int argc, char **argv)
 {
-	struct covcmd c;
-	int rc;
-
-	if ((rc = covcmd_parse(&c, &cmd_gaps, argc, argv, 0)) == 0) {
-		if (optind < argc)
-			rc = cli_usage(&cmd_gaps, "unexpected argument '%s'",
-				       argv[optind]);
-		else
-			rc = covcmd_run(ctx, &c, "gaps", &layer);
-	}
-	covcmd_free(&c);
-	return rc;
+	return covcmd_main(ctx, argc, argv, "gaps", &layer);
 }
 
 const struct kb_command cmd_gaps = {

@@ -2,8 +2,6 @@
  * techniques mitigations address but no rule detects. */
 #include "cli/covcmd.h"
 
-extern const struct kb_command cmd_mitigated_not_detected;
-
 static void map_row(const kb_rows *rows, size_t r, double *score,
 		    strbuf *comment)
 {
@@ -29,24 +27,9 @@ static const struct covlayer layer = {
 	.nlegend = 2,
 };
 
-static int cmd_mitigated_not_detected_run(struct kb_ctx *ctx, int argc,
-					  char **argv)
+static int cmd_mitigated_not_detected_run(struct kb_ctx *ctx, int argc, char **argv)
 {
-	struct covcmd c;
-	int rc;
-
-	if ((rc = covcmd_parse(&c, &cmd_mitigated_not_detected, argc, argv,
-			       0)) == 0) {
-		if (optind < argc)
-			rc = cli_usage(&cmd_mitigated_not_detected,
-				       "unexpected argument '%s'",
-				       argv[optind]);
-		else
-			rc = covcmd_run(ctx, &c, "mitigated-not-detected",
-					&layer);
-	}
-	covcmd_free(&c);
-	return rc;
+	return covcmd_main(ctx, argc, argv, "mitigated-not-detected", &layer);
 }
 
 const struct kb_command cmd_mitigated_not_detected = {

@@ -470,3 +470,20 @@ done:
 	free(group_name);
 	return rc;
 }
+
+int covcmd_main(struct kb_ctx *ctx, int argc, char **argv, const char *query,
+		const struct covlayer *layer)
+{
+	struct covcmd c;
+	int rc;
+
+	if ((rc = covcmd_parse(&c, ctx->cmd, argc, argv, 0)) == 0) {
+		if (optind < argc)
+			rc = cli_usage(ctx->cmd, "unexpected argument '%s'",
+				       argv[optind]);
+		else
+			rc = covcmd_run(ctx, &c, query, layer);
+	}
+	covcmd_free(&c);
+	return rc;
+}

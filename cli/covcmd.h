@@ -64,6 +64,12 @@ int covcmd_parse(struct covcmd *c, const struct kb_command *cmd, int argc,
 int covcmd_run(struct kb_ctx *ctx, struct covcmd *c, const char *query,
 	       const struct covlayer *layer);
 
+/* The whole run of a coverage command with only the common options and no
+ * operands (gaps, detected-not-mitigated, mitigated-not-detected): parse,
+ * covcmd_run(query, layer), free. Returns an exit code. */
+int covcmd_main(struct kb_ctx *ctx, int argc, char **argv, const char *query,
+		const struct covlayer *layer);
+
 /* Free what covcmd_parse() allocated. */
 void covcmd_free(struct covcmd *c);
 
