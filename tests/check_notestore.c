@@ -223,6 +223,16 @@ START_TEST(test_seed_vault_on_enterprise)
 	out = akb(0, "show %s", "T1136");
 	ck_assert_ptr_nonnull(strstr(out, "Analyst notes"));
 	free(out);
+	/* The web object page lists them too (issue 6). */
+	ck_assert_int_eq(test_run(&out, "ATTACKKB_DB=%s REQUEST_METHOD=GET "
+					"PATH_INFO=/object/T1136 %s.cgi",
+				  db, bin),
+			 0);
+	ck_assert_ptr_nonnull(strstr(out, "<h2>Analyst notes <span "
+					  "class=\"muted\">2</span></h2>"));
+	ck_assert_ptr_nonnull(strstr(out, "/techniques/Create Account.md</td>"
+					  "<td>describes it</td>"));
+	free(out);
 	out = unix_lines(akb(0, "vault-check --format csv %s", SEED));
 	ck_assert_str_eq(
 	    out,
