@@ -17,17 +17,12 @@ static char *dir, *db, *bin;
 
 static void setup(void)
 {
-	bin = getenv("ATTACKKB");
-	ck_assert_msg(bin != NULL, "ATTACKKB is not set (make check)");
-	dir = test_tmpdir();
-	db = xasprintf("%s/attack.db", dir);
+	test_cli_setup(&dir, &db, &bin);
 }
 
 static void teardown(void)
 {
-	test_rmtree(dir);
-	free(dir);
-	free(db);
+	test_cli_teardown(dir, db);
 }
 
 static char *akb(int want, const char *fmt, const char *arg)

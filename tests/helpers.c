@@ -66,3 +66,18 @@ int test_run(char **out, const char *fmt, ...)
 	strbuf_free(&res);
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
+
+void test_cli_setup(char **dir, char **db, char **bin)
+{
+	*bin = getenv("ATTACKKB");
+	ck_assert_msg(*bin != NULL, "ATTACKKB is not set (make check)");
+	*dir = test_tmpdir();
+	*db = xasprintf("%s/attack.db", *dir);
+}
+
+void test_cli_teardown(char *dir, char *db)
+{
+	test_rmtree(dir);
+	free(dir);
+	free(db);
+}

@@ -36,6 +36,12 @@ Suite *hostile_suite(void);
 /* Fixture path relative to tests/ (the runner's working folder). */
 #define FIXTURE(name) "fixtures/" name
 
+/* For end-to-end tests of the binary: *bin from $ATTACKKB (set by make
+ * check), a new temporary *dir and *db = dir/attack.db in it. The
+ * teardown removes the folder and frees both strings. */
+void test_cli_setup(char **dir, char **db, char **bin);
+void test_cli_teardown(char *dir, char *db);
+
 /* A fresh temporary folder under build/; the caller frees the string. */
 char *test_tmpdir(void);
 /* Remove a folder tree made by test_tmpdir(). */
