@@ -10,7 +10,7 @@ for set in "$@"; do
 	build) ;;
 	bench) pkgs="$pkgs hyperfine jq time git python3" ;;
 	web) pkgs="$pkgs chromium wrk spawn-fcgi curl" ;;
-	fuzz) pkgs="$pkgs clang libclang-rt-14-dev libfuzzer-14-dev" ;;
+	fuzz) pkgs="$pkgs clang libclang-rt-14-dev libfuzzer-14-dev time" ;;
 	valgrind) pkgs="$pkgs valgrind" ;;
 	*) echo "deps.sh: unknown package set '$set'" >&2; exit 2 ;;
 	esac

@@ -4,7 +4,7 @@
 # shared dictionary). Usage: fuzz.sh DIR SECONDS [NAME...]  (default: all)
 # Crash, leak and timeout inputs land in DIR/artifacts; each run's log in
 # DIR/logs/NAME.log, and its summary line is printed:
-#   NAME: SECONDS s, RUNS runs, cov COV ft FT, findings: none | FILE...
+#   NAME: SECONDS s (CPU s CPU), RUNS runs, cov COV ft FT, findings: none | FILE...
 set -eu
 B=$1
 SECONDS_EACH=$2
@@ -75,17 +75,19 @@ for name in "$@"; do
 	[ -f "fuzz/$name.dict" ] && dict=fuzz/$name.dict
 	log=$B/logs/$name.log
 	rc=0
-	"$h" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 \
-		-max_len=1048576 ${dict:+-dict=$dict} -print_final_stats=1 \
-		-artifact_prefix="$B/artifacts/$name-" \
+	/usr/bin/time -o "$B/logs/$name.cpu" -f '%U %S' \
+		"$h" -max_total_time="$SECONDS_EACH" -timeout=10 \
+		-rss_limit_mb=2048 -max_len=1048576 ${dict:+-dict=$dict} \
+		-print_final_stats=1 -artifact_prefix="$B/artifacts/$name-" \
 		"$corpus" >"$log" 2>&1 || rc=$?
+	cpu=$(awk 'END { printf "%.0f", $1 + $2 }' "$B/logs/$name.cpu")
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
 	secs=$(sed -n 's/^Done [0-9]* runs in \([0-9]*\) second.*/\1/p' "$log")
 	covft=$(grep -E '^#[0-9]+' "$log" | tail -n 1 |
 		sed -n 's/.*cov: \([0-9]*\) ft: \([0-9]*\).*/cov \1 ft \2/p')
 	found=$(grep -hoE "Test unit written to [^ ]*" "$log" |
 		sed 's/.* to //' | tr '\n' ' ')
-	echo "$name: ${secs:-?} s, ${runs:-?} runs, ${covft:-cov ? ft ?}, findings: ${found:-none}"
+	echo "$name: ${secs:-?} s (${cpu:-?} s CPU), ${runs:-?} runs, ${covft:-cov ? ft ?}, findings: ${found:-none}"
 	if [ "$rc" -ne 0 ]; then
 		status=1
 		grep -E 'ERROR|SUMMARY|runtime error' "$log" | head -n 5
