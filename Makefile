@@ -5,7 +5,8 @@ PREFIX   ?= /usr/local
 CFLAGS   ?= -O2 -g
 KB_FLAGS := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers -pthread
 CPPFLAGS += -I. -I$(B)/gen -D_GNU_SOURCE $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDLIBS   += -Wl,--as-needed $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcmark-gfm-extensions -lpthread
+# libgit2 is not linked: parser/git2load.c loads it when a command needs it.
+LDLIBS   += -Wl,--as-needed $(shell pkg-config --libs $(filter-out libgit2,$(PKGS)) 2>/dev/null) -lcmark-gfm-extensions -lpthread
 MAINS    := cli/main.c web/main.c web/fcgi_main.c
 LIB_SRC  := $(filter-out $(MAINS),$(wildcard kb/*.c parser/*.c export/*.c web/*.c cli/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(B)/obj/%.o) $(B)/obj/gen/queries.o $(B)/obj/gen/sql.o
@@ -27,7 +28,7 @@ $(B)/attackkb.cgi: $(B)/obj/web/main.o $(B)/libkb.a
 $(B)/attackkb.fcgi: $(B)/obj/web/fcgi_main.o $(B)/libkb.a
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lfcgi
 $(B)/check_all: $(TEST_OBJ) $(B)/libkb.a
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs check)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) $(shell pkg-config --libs check libgit2)
 $(B)/obj/tests/%.o: CPPFLAGS += $(shell pkg-config --cflags check)
 $(B)/obj/%.o: %.c
 	@mkdir -p $(@D)

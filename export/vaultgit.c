@@ -2,11 +2,11 @@
  * in-memory index so that nothing the analyst staged is committed. */
 #include "export/vaultgit.h"
 #include "export/vaultnote.h"
+#include "parser/git2load.h"
 #include "kb/error.h"
 #include "kb/strbuf.h"
 #include "kb/xalloc.h"
 
-#include <git2.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -66,7 +66,8 @@ int vaultgit_commit(const char *dir, const vaultgit_change *changes, size_t n,
 
 	*committed = false;
 	hex[0] = '\0';
-	git_libgit2_init();
+	if ((error = git2_load()) < 0)
+		return error;
 	if ((error = open_repo(&repo, dir)) < 0)
 		goto done;
 	rc = git_repository_head(&head, repo);
@@ -202,6 +203,5 @@ done:
 	git_commit_free(parent);
 	git_reference_free(head);
 	git_repository_free(repo);
-	git_libgit2_shutdown();
 	return error;
 }

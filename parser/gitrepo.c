@@ -3,6 +3,7 @@
  * bundle blob or gathers a per-object tree into one bundle, and hands it
  * to the STIX ingest with messages naming repository, ref and path. */
 #include "parser/gitrepo.h"
+#include "parser/git2load.h"
 #include "parser/bundle.h"
 #include "parser/stix.h"
 #include "kb/error.h"
@@ -11,8 +12,6 @@
 #include "kb/xalloc.h"
 
 #include <ctype.h>
-#include <git2.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,19 +48,6 @@ struct rels {
 	gitrepo_release *v;
 	size_t n, cap;
 };
-
-static pthread_once_t lib_once = PTHREAD_ONCE_INIT;
-
-static void lib_shutdown(void)
-{
-	git_libgit2_shutdown();
-}
-
-static void lib_init(void)
-{
-	git_libgit2_init();
-	atexit(lib_shutdown);
-}
 
 /* libgit2's last message, on one line. */
 static void git_message(char *out, size_t size)
@@ -148,9 +134,11 @@ int gitrepo_open(gitrepo **out, const char *path)
 	git_repository *repo;
 	gitrepo *g;
 	char msg[512];
+	int error;
 
 	*out = NULL;
-	pthread_once(&lib_once, lib_init);
+	if ((error = git2_load()) < 0)
+		return error;
 	if (git_repository_open_ext(&repo, path,
 				    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0) {
 		git_message(msg, sizeof(msg));

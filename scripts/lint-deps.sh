@@ -13,7 +13,15 @@ check() { # HEADER-REGEX ALLOWED-FILES-REGEX
 check 'sqlite3\.h' 'kb/.*'
 check 'jansson\.h' 'parser/stix\.c|export/.*\.c'
 check 'yaml\.h' 'parser/(yamldoc|frontmatter)\.c'
-check 'git2\.h|git2/' 'parser/gitrepo\.c|export/vaultgit\.c'
+check 'git2\.h|git2/' 'parser/git2load\.h|parser/gitrepo\.c|export/vaultgit\.c'
+# libgit2 is loaded on first use (parser/git2load.h) by its two users only.
+bad=$(grep -l '#include "parser/git2load\.h"' kb/*.[ch] parser/*.[ch] \
+	export/*.[ch] web/*.[ch] cli/*.[ch] |
+	grep -vE '^(parser/git2load|parser/gitrepo|export/vaultgit)\.c$')
+if [ -n "$bad" ]; then
+	echo "lint-deps: parser/git2load.h outside its module: $bad"
+	status=1
+fi
 check 'cmark-gfm' 'parser/markdown\.c|web/render\.c'
 check 'zlib\.h' 'parser/input\.c'
 # kb/ calls nothing above it; parser/ and export/ do not call cli/ or web/.
