@@ -13,10 +13,24 @@
 #include <string.h>
 
 /* What each type of object shows. ?1 is its ATT&CK ID, ?2 its domain. */
+/* An analytic's log sources on one line: "NAME (CHANNEL); ..." (read
+ * from its properties: the analytic_log_sources view would also resolve
+ * each data component, and costs ten times as much to prepare). */
+#define LOG_SOURCES                                                          \
+	"(SELECT group_concat(ls.v2 || coalesce(' (' || ls.v3 || ')', ''), "  \
+	"'; ') FROM prop ls WHERE ls.object_id = a.object_id AND ls.field = " \
+	"'x_mitre_log_source_references')"
+
 static const struct section_spec {
 	const char *types; /* space-separated kinds, with spaces around */
 	const char *title, *key, *sql;
 	const char *query; /* instead of sql: a named query (queries/) */
+	/* If set, the section's statement runs only if this one (?1 ID, ?2
+	 * domain) returns a row: a cheap test that spares preparing an
+	 * expensive statement over the views (rules-for: 3 ms) when it can
+	 * find nothing. The section is then empty, with these columns
+	 * (space-separated). */
+	const char *when, *columns;
 } sections[] = {
 	{" technique ", "Sub-techniques", "subtechniques",
 	 "SELECT source_id AS id, source_name AS name FROM relationships "
@@ -32,21 +46,22 @@ static const struct section_spec {
 	 "ORDER BY CASE source_type WHEN 'group' THEN 0 WHEN 'software' THEN "
 	 "1 ELSE 2 END, id"},
 	{" technique subtechnique ", "Detection strategies", "detection",
-	 "SELECT d.detection_strategy_id AS strategy, s.name AS name, "
-	 "a.attack_id AS analytic, a.platform, (SELECT group_concat(l.name "
-	 "|| coalesce(' (' || l.channel || ')', ''), '; ') FROM "
-	 "analytic_log_sources l WHERE l.analytic_id = a.attack_id AND "
-	 "l.domain = a.domain) AS log_sources FROM detects d JOIN "
-	 "attack_objects s ON s.attack_id = d.detection_strategy_id AND "
-	 "s.domain = d.domain JOIN analytics a ON a.detection_strategy_id = "
-	 "d.detection_strategy_id AND a.domain = d.domain WHERE "
-	 "d.technique_id = ?1 AND d.domain = ?2 ORDER BY strategy, analytic"},
+	 "SELECT d.source_id AS strategy, d.source_name AS name, a.attack_id "
+	 "AS analytic, a.platform, " LOG_SOURCES " AS log_sources FROM "
+	 "relationships d JOIN analytics a ON a.detection_strategy_id = "
+	 "d.source_id AND a.domain = d.domain WHERE d.relationship = "
+	 "'detects' AND d.source_type = 'detection_strategy' AND d.target_id "
+	 "= ?1 AND d.domain = ?2 ORDER BY strategy, analytic"},
 	{" technique subtechnique ", "Team detections", "team_detections",
-	 NULL, "rules-for"},
+	 NULL, "rules-for", "SELECT 1 FROM detection_set LIMIT 1",
+	 "set rule title via written resolution file line"},
 	{" technique subtechnique ", "Targeted assets", "assets",
 	 "SELECT target_id AS id, target_name AS name FROM relationships "
 	 "WHERE relationship = 'targets' AND source_id = ?1 AND domain = ?2 "
-	 "ORDER BY id"},
+	 "ORDER BY id",
+	 NULL, "SELECT 1 FROM current_member c JOIN object o ON o.id = "
+	 "c.object_id WHERE o.kind = 'asset' AND c.domain = ?2 LIMIT 1",
+	 "id name"},
 	{" tactic ", "Techniques", "techniques",
 	 "SELECT tt.technique_id AS id, t.name, t.parent_id AS parent FROM "
 	 "technique_tactics tt JOIN techniques t ON t.attack_id = "
@@ -82,11 +97,9 @@ static const struct section_spec {
 	 "WHERE relationship = 'detects' AND source_id = ?1 AND domain = ?2 "
 	 "ORDER BY id"},
 	{" detection_strategy ", "Analytics", "analytics",
-	 "SELECT a.attack_id AS id, a.platform, a.description, (SELECT "
-	 "group_concat(l.name || coalesce(' (' || l.channel || ')', ''), "
-	 "'; ') FROM analytic_log_sources l WHERE l.analytic_id = a.attack_id "
-	 "AND l.domain = a.domain) AS log_sources FROM analytics a WHERE "
-	 "a.detection_strategy_id = ?1 AND a.domain = ?2 ORDER BY id"},
+	 "SELECT a.attack_id AS id, a.platform, a.description, " LOG_SOURCES
+	 " AS log_sources FROM analytics a WHERE a.detection_strategy_id = ?1 "
+	 "AND a.domain = ?2 ORDER BY id"},
 	{" analytic ", "Detection strategy", "strategy",
 	 "SELECT a.detection_strategy_id AS id, s.name FROM analytics a JOIN "
 	 "attack_objects s ON s.attack_id = a.detection_strategy_id AND "
@@ -105,8 +118,11 @@ static const struct section_spec {
 	 "'x_mitre_log_sources' WHERE o.attack_id = ?1 AND o.domain = ?2 "
 	 "ORDER BY p.ord"},
 	{" data_component ", "Analytics using it", "analytics",
-	 "SELECT analytic_id AS id, name, channel FROM analytic_log_sources "
-	 "WHERE data_component_id = ?1 AND domain = ?2 ORDER BY id"},
+	 "SELECT a.attack_id AS id, ls.v2 AS name, ls.v3 AS channel FROM "
+	 "live dc JOIN prop ls ON ls.value = dc.stix_id AND ls.field = "
+	 "'x_mitre_log_source_references' JOIN live a ON a.id = ls.object_id "
+	 "AND a.domain = dc.domain WHERE dc.attack_id = ?1 AND dc.domain = ?2 "
+	 "AND dc.kind = 'data_component' ORDER BY id"},
 	{" asset ", "Targeted by", "targeted_by",
 	 "SELECT source_id AS id, source_name AS name FROM relationships "
 	 "WHERE relationship = 'targets' AND target_id = ?1 AND domain = ?2 "
@@ -121,7 +137,8 @@ static const struct section_spec {
 	 "it' FROM note_mention m JOIN note n ON n.id = m.note_id WHERE "
 	 "m.attack_id = ?1 AND coalesce(n.attack_id, '') <> ?1 AND NOT EXISTS "
 	 "(SELECT 1 FROM note_link l WHERE l.note_id = n.id AND l.attack_id = "
-	 "?1) ORDER BY 1, 2"},
+	 "?1) ORDER BY 1, 2",
+	 NULL, "SELECT 1 FROM note LIMIT 1", "note how"},
 	{" technique subtechnique tactic mitigation group software campaign "
 	 "data_source data_component detection_strategy analytic asset ",
 	 "References", "references",
@@ -136,24 +153,50 @@ static const char field_sql[] =
 	"(SELECT group_concat(p.value, ', ') FROM prop p WHERE p.object_id = "
 	"o.object_id AND p.field IN ('aliases', 'x_mitre_aliases') AND p.value "
 	"<> o.name) AS aliases, "
-	"(SELECT group_concat(tactic, ', ') FROM technique_tactics tt WHERE "
-	"tt.technique_id = o.attack_id AND tt.domain = o.domain) AS tactics, "
+	"NULL AS tactics, "
 	"(SELECT group_concat(p.value, ', ') FROM prop p WHERE p.object_id = "
 	"o.object_id AND p.field = 'x_mitre_platforms') AS platforms, "
-	"(SELECT target_id || ' ' || target_name FROM relationships r WHERE "
-	"r.relationship = 'subtechnique-of' AND r.source_id = o.attack_id AND "
-	"r.domain = o.domain) AS parent, "
+	"NULL AS parent, "
 	"NULL AS revoked_by, "
 	"(SELECT group_concat(d.domain, ', ') FROM attack_objects d WHERE "
 	"d.attack_id = o.attack_id AND d.type = o.type) AS domains "
 	"FROM attack_objects o WHERE o.attack_id = ?1 AND o.domain = ?2 AND "
 	"o.type = ?3 LIMIT 1";
 
-/* A revoked object's final successor (a separate statement: planning the
- * recursive view costs more than every other field together). */
+/* Fields of some kinds only, each a statement of its own (?1 ID, ?2
+ * domain), so that other kinds do not pay for preparing it. */
+static const struct {
+	const char *types, *key, *sql;
+} kind_fields[] = {
+	{" technique subtechnique ", "tactics",
+	 "SELECT group_concat(tactic, ', ') FROM technique_tactics WHERE "
+	 "technique_id = ?1 AND domain = ?2"},
+	{" subtechnique ", "parent",
+	 "SELECT target_id || ' ' || target_name FROM relationships WHERE "
+	 "relationship = 'subtechnique-of' AND source_id = ?1 AND domain = "
+	 "?2"},
+};
+
+/* The successors view's chains, followed from one ID only (the view
+ * follows every chain of the release: 6 ms). Depth 0 is each object with
+ * the ID; a chain that does not end within 32 steps (a cycle) gives no
+ * row, as in the view. (Correlated subqueries rather than joins: a join
+ * on the chain makes SQLite build Bloom filters over whole tables.) */
 static const char successor_sql[] =
-	"SELECT successor_id || ' ' || successor_name FROM successors WHERE "
-	"attack_id = ?1 AND domain = ?2";
+	"WITH RECURSIVE chain (stix_id, depth) AS ("
+	" SELECT stix_id, 0 FROM cur WHERE attack_id = ?1 AND domain = ?2"
+	" UNION"
+	" SELECT (SELECT r.target_ref FROM cur r WHERE r.source_ref = "
+	"  c.stix_id AND r.rel_type = 'revoked-by' AND r.domain = ?2), "
+	"  c.depth + 1 FROM chain c WHERE c.stix_id IS NOT NULL AND "
+	"  c.depth < 32), "
+	"last (stix_id) AS ("
+	" SELECT stix_id FROM chain c WHERE depth > 0 AND stix_id IS NOT NULL"
+	" AND NOT EXISTS (SELECT 1 FROM cur n WHERE n.source_ref = c.stix_id"
+	" AND n.rel_type = 'revoked-by' AND n.domain = ?2) ORDER BY depth "
+	" LIMIT 1) "
+	"SELECT s.attack_id, s.name FROM last l, cur s WHERE s.stix_id = "
+	"l.stix_id AND s.domain = ?2";
 
 /* Objects an ID or name could mean, enterprise first. Old releases gave
  * mitigations technique IDs (T1066 is also a deprecated mitigation): a
@@ -170,6 +213,23 @@ static const char find_name_sql[] =
 	"ORDER BY revoked, domain = 'enterprise-attack' DESC, domain, "
 	"attack_id";
 
+int kb_successor(kb_rows **out, kb_store *store, const char *attack_id,
+		 const char *domain)
+{
+	const char *args[2] = {attack_id, domain};
+
+	return kb_rows_query(out, store, successor_sql, args, 2);
+}
+
+/* Whether " a b c " lists word. */
+static bool has_word(const char *list, const char *word)
+{
+	char needle[40];
+
+	snprintf(needle, sizeof(needle), " %s ", word);
+	return strstr(list, needle) != NULL;
+}
+
 static void add_field(kb_doc *doc, const char *key, const char *value)
 {
 	if (!value || !*value)
@@ -177,6 +237,28 @@ static void add_field(kb_doc *doc, const char *key, const char *value)
 	doc->fields = xreallocarray(doc->fields, doc->nfields + 1,
 				    sizeof(kb_field));
 	doc->fields[doc->nfields++] = (kb_field){key, xstrdup(value)};
+}
+
+/* Add field key from kind_fields if the doc's kind has it there. */
+static int add_kind_field(kb_doc *doc, kb_store *store, const char *key,
+			  const char *const *args)
+{
+	for (size_t i = 0; i < sizeof(kind_fields) / sizeof(*kind_fields);
+	     i++) {
+		kb_rows *rows;
+		int error;
+
+		if (strcmp(kind_fields[i].key, key) != 0 ||
+		    !has_word(kind_fields[i].types, doc->type))
+			continue;
+		if ((error = kb_rows_query(&rows, store, kind_fields[i].sql,
+					   args, 2)) < 0)
+			return error;
+		if (rows->nrows)
+			add_field(doc, key, kb_rows_get(rows, 0, 0));
+		kb_rows_free(rows);
+	}
+	return 0;
 }
 
 static int find(kb_rows **out, kb_store *store, const char *query,
@@ -207,6 +289,44 @@ static int ambiguous(const kb_rows *rows, const char *query)
 		     query, rows->nrows, sb.ptr);
 	strbuf_free(&sb);
 	return KB_EUSAGE;
+}
+
+/* An empty result set with the columns named in "a b c". */
+static kb_rows *empty_rows(const char *columns)
+{
+	char *names = xstrdup(columns), *save = NULL;
+	const char *cols[16];
+	size_t n = 0;
+	kb_rows *rows;
+
+	for (char *c = strtok_r(names, " ", &save); c && n < 16;
+	     c = strtok_r(NULL, " ", &save))
+		cols[n++] = c;
+	rows = kb_rows_new(n, cols);
+	free(names);
+	return rows;
+}
+
+static int section_rows(kb_rows **out, kb_store *store,
+			const struct section_spec *sec, const char *const *args)
+{
+	if (sec->when) {
+		kb_rows *any = NULL;
+		int error = kb_rows_query(&any, store, sec->when, args, 2);
+		size_t n = error < 0 ? 0 : any->nrows;
+
+		kb_rows_free(any);
+		if (error < 0)
+			return error;
+		if (n == 0) {
+			*out = empty_rows(sec->columns);
+			return 0;
+		}
+	}
+	if (sec->sql)
+		return kb_rows_query(out, store, sec->sql, args, 2);
+	return kb_rows_query(out, store, kb_query_find(sec->query)->sql, args,
+			     1);
 }
 
 int kb_describe(kb_doc **out, kb_store *store, const char *query,
@@ -254,34 +374,38 @@ int kb_describe(kb_doc **out, kb_store *store, const char *query,
 	if (kb_rows_get(f, 0, 4))
 		doc->description = xstrdup(kb_rows_get(f, 0, 4));
 	for (size_t c = 0; c < f->ncols && c < sizeof(keys) / sizeof(*keys);
-	     c++)
-		if (keys[c])
-			add_field(doc, keys[c], kb_rows_get(f, 0, c));
+	     c++) {
+		if (!keys[c])
+			continue;
+		if ((error = add_kind_field(doc, store, keys[c], args)) < 0)
+			goto done;
+		add_field(doc, keys[c], kb_rows_get(f, 0, c));
+	}
 	if (strcmp(kb_rows_get(f, 0, 9), "0") != 0) {
 		kb_rows *succ;
 
 		add_field(doc, "revoked", "yes");
-		if ((error = kb_rows_query(&succ, store, successor_sql, args,
-					   2)) < 0)
+		if ((error = kb_successor(&succ, store, args[0], args[1])) < 0)
 			goto done;
-		if (succ->nrows)
-			add_field(doc, "revoked_by", kb_rows_get(succ, 0, 0));
+		if (succ->nrows) {
+			const char *name = kb_rows_get(succ, 0, 1);
+			char *s = xasprintf("%s %s", kb_rows_get(succ, 0, 0),
+					    name ? name : "");
+
+			add_field(doc, "revoked_by", s);
+			free(s);
+		}
 		kb_rows_free(succ);
 	}
 	if (strcmp(kb_rows_get(f, 0, 10), "0") != 0)
 		add_field(doc, "deprecated", "yes");
 	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
-		char needle[40];
 		kb_rows *rows;
 
-		snprintf(needle, sizeof(needle), " %s ", doc->type);
-		if (!strstr(sections[i].types, needle))
+		if (!has_word(sections[i].types, doc->type))
 			continue;
-		if ((error = kb_rows_query(
-			     &rows, store,
-			     sections[i].sql ? sections[i].sql
-					     : kb_query_find(sections[i].query)->sql,
-			     args, sections[i].sql ? 2 : 1)) < 0)
+		if ((error = section_rows(&rows, store, &sections[i], args)) <
+		    0)
 			goto done;
 		doc->sections = xreallocarray(doc->sections,
 					      doc->nsections + 1,

@@ -39,6 +39,13 @@ typedef struct kb_doc {
 int kb_describe(kb_doc **out, kb_store *store, const char *id_or_name,
 		const char *domain);
 
+/* The end of the revoked-by chain from the objects with this ATT&CK ID
+ * in domain (as the successors view): one row (attack_id, name), or none
+ * when there is no chain, it ends at an object the release does not have,
+ * or it never ends. Caller frees *out. */
+int kb_successor(kb_rows **out, kb_store *store, const char *attack_id,
+		 const char *domain);
+
 /* The value of field key, or NULL. Borrowed. */
 const char *kb_doc_field(const kb_doc *doc, const char *key);
 

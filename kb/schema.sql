@@ -50,6 +50,10 @@ CREATE INDEX object_attack_id ON object (attack_id) WHERE attack_id IS NOT NULL;
 CREATE INDEX object_kind ON object (kind, shortname) WHERE kind IS NOT NULL;
 CREATE INDEX object_source ON object (source_ref, rel_type) WHERE source_ref IS NOT NULL;
 CREATE INDEX object_target ON object (target_ref, rel_type) WHERE target_ref IS NOT NULL;
+-- revoked-by relationships, where every successor chain starts (without
+-- it the successors view reads the whole table: 20 ms).
+CREATE INDEX object_revoked_by ON object (source_ref, target_ref)
+  WHERE rel_type = 'revoked-by';
 
 -- Which object versions each release holds.
 CREATE TABLE member (
@@ -86,6 +90,10 @@ CREATE TABLE prop (
 );
 CREATE INDEX prop_object ON prop (object_id, field);
 CREATE INDEX prop_analytic_ref ON prop (value) WHERE field = 'x_mitre_analytic_refs';
+-- The analytics reading a data component (its STIX id in their log
+-- source references).
+CREATE INDEX prop_log_source_ref ON prop (value)
+  WHERE field = 'x_mitre_log_source_references';
 
 -- External references, shared by every object and relationship citing them:
 -- one row per distinct (source_name, url, description, external_id), found

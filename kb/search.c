@@ -130,11 +130,16 @@ static const char fts_sql[] =
 	"('analytic', 'detection_strategy', 'data_component', 'data_source') "
 	"THEN 1000 ELSE 0 END LIMIT 1000";
 
-/* The text around the match in one column of one indexed row: computed
- * only for the hits on the page (snippets are the costly part). */
+/* The text around the match in column ?3 of the indexed rows in ?2 (a
+ * JSON array of rowids): computed only for the hits on the page (snippets
+ * are the costly part). One statement per column, not per hit: each
+ * evaluation of the MATCH reads the terms' whole lists. (The + keeps the
+ * rowids a filter: as a constraint SQLite would run the MATCH once for
+ * each of them.) */
 static const char snippet_sql[] =
-	"SELECT snippet(search, ?3, char(2), char(3), '…', 24) FROM search "
-	"WHERE search MATCH ?1 AND rowid = ?2";
+	"SELECT rowid, snippet(search, ?3, char(2), char(3), '…', 24) FROM "
+	"search WHERE search MATCH ?1 AND +rowid IN (SELECT value FROM "
+	"json_each(?2))";
 
 /* Live sub-techniques of the techniques in ?1 (a JSON array body of
  * IDs), found through the attack_id index: T1136 -> T1136.001... (CROSS
@@ -212,26 +217,41 @@ static int fill_snippets(kb_store *store, kb_hits *res, const char *q)
 	if ((error = kb_store_stmt(&st, store, KB_STMT_SNIPPET,
 				   snippet_sql)) < 0)
 		return error;
-	for (size_t i = 0; i < res->n; i++) {
-		kb_hit *h = &res->hits[i];
+	for (int col = 0; col < 3; col++) {
+		strbuf rowids = STRBUF_INIT;
 		char *match;
 		int rc;
 
-		if (!h->fts_row)
+		for (size_t i = 0; i < res->n; i++)
+			if (res->hits[i].fts_row && res->hits[i].fts_col == col)
+				strbuf_printf(&rowids, "%s%lld",
+					      rowids.len ? "," : "[",
+					      res->hits[i].fts_row);
+		if (!rowids.len)
 			continue;
-		match = xasprintf("{%s} : (%s)", columns[h->fts_col], q);
+		strbuf_puts(&rowids, "]");
+		match = xasprintf("{%s} : (%s)", columns[col], q);
 		sqlite3_bind_text(st, 1, match, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(st, 2, h->fts_row);
-		sqlite3_bind_int(st, 3, h->fts_col);
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW && sqlite3_column_text(st, 0)) {
-			free(h->snippet);
-			h->snippet = xstrdup(
-				(const char *)sqlite3_column_text(st, 0));
+		sqlite3_bind_text(st, 2, rowids.ptr, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int(st, 3, col);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			long long row = sqlite3_column_int64(st, 0);
+			const char *text =
+				(const char *)sqlite3_column_text(st, 1);
+
+			for (size_t i = 0; text && i < res->n; i++) {
+				kb_hit *h = &res->hits[i];
+
+				if (h->fts_row != row || h->fts_col != col)
+					continue;
+				free(h->snippet);
+				h->snippet = xstrdup(text);
+			}
 		}
 		sqlite3_reset(st);
 		free(match);
-		if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		strbuf_free(&rowids);
+		if (rc != SQLITE_DONE)
 			return kb_store_db_error(store, "snippet");
 	}
 	return 0;

@@ -92,7 +92,8 @@ WHERE relationship = 'detects' AND source_type = 'detection_strategy';
 
 CREATE VIEW analytics AS
 SELECT a.attack_id, d.attack_id AS detection_strategy_id,
-       pl.value AS platform, a.description, a.name, a.domain
+       pl.value AS platform, a.description, a.name, a.domain,
+       a.id AS object_id
 FROM live d
 JOIN prop ar ON ar.object_id = d.id AND ar.field = 'x_mitre_analytic_refs'
 JOIN live a ON a.stix_id = ar.value AND a.domain = d.domain

@@ -2,6 +2,9 @@
  * ATT&CK v18.1 bundles. Every expected number here was derived from the
  * bundles independently of attackkb (Python over the raw JSON). */
 #include "tests.h"
+#include "kb/describe.h"
+#include "kb/query.h"
+#include "kb/store.h"
 #include "kb/xalloc.h"
 
 #include <signal.h>
@@ -109,6 +112,15 @@ START_TEST(test_show_t1136)
 {
 	char *out;
 
+	/* Sections that cannot have rows here (no detection set, no note,
+	 * no asset in enterprise) are skipped, and keep their columns. */
+	out = akb(0, "show -f csv T1136");
+	ck_assert(strstr(out, "\r\n# Team detections\r\nset,rule,title,via,"
+			      "written,resolution,file,line\r\n\r\n"));
+	ck_assert(strstr(out, "\r\n# Targeted assets\r\nid,name\r\n\r\n"));
+	ck_assert(strstr(out, "\r\n# Analyst notes\r\nnote,how\r\n\r\n"));
+	free(out);
+
 	expect("query -f csv mitigations-for T1136",
 	       "id,name,description,domain\r\n"
 	       "M1026,Privileged Account Management,Limit the number of "
@@ -177,6 +189,32 @@ START_TEST(test_revoked_and_multi_domain)
 		ck_assert(strstr(out, "revoked_by,T1027.005 Indicator Removal "
 				      "from Tools\r\n"));
 		free(out);
+	}
+	/* kb_successor (show, the web page) follows one chain as the view
+	 * follows them all: the same successor for every ID of the view. */
+	{
+		kb_store *store;
+		kb_rows *all, *one;
+
+		ck_assert_int_eq(kb_store_open(&store, db, 0), 0);
+		ck_assert_int_eq(kb_rows_query(&all, store,
+					       "SELECT attack_id, domain, "
+					       "successor_id FROM successors",
+					       NULL, 0),
+				 0);
+		ck_assert_uint_ge(all->nrows, 100);
+		for (size_t r = 0; r < all->nrows; r++) {
+			ck_assert_int_eq(kb_successor(&one, store,
+						      kb_rows_get(all, r, 0),
+						      kb_rows_get(all, r, 1)),
+					 0);
+			ck_assert_uint_eq(one->nrows, 1);
+			ck_assert_str_eq(kb_rows_get(one, 0, 0),
+					 kb_rows_get(all, r, 2));
+			kb_rows_free(one);
+		}
+		kb_rows_free(all);
+		kb_store_close(store);
 	}
 	/* DC0032 is one stored object, in three domains. */
 	expect("sql -f csv \"SELECT (SELECT count(*) FROM object WHERE "

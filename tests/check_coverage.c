@@ -32,11 +32,13 @@
 #include "store_fixture.h"
 #include "export/navigator.h"
 #include "kb/coverage.h"
+#include "kb/describe.h"
 #include "kb/detection.h"
 #include "kb/error.h"
 #include "kb/fsutil.h"
 #include "kb/limits.h"
 #include "kb/query.h"
+#include "kb/store.h"
 #include "kb/strbuf.h"
 #include "kb/xalloc.h"
 #include "parser/detection.h"
@@ -1381,6 +1383,32 @@ START_TEST(test_web_heat_map)
 	ck_assert(strstr(page, "New User Created Via Net.EXE With Never Expire "
 			       "Option"));
 	free(page);
+	/* describe skips the team's rules when no set is imported and then
+	 * names the section's columns itself: the same as the query's. */
+	{
+		kb_store *store;
+		kb_doc *doc;
+		const kb_rows *rows = NULL;
+		strbuf cols = STRBUF_INIT;
+
+		ck_assert_int_eq(kb_store_open(&store, e2e_db, 0), 0);
+		ck_assert_int_eq(kb_describe(&doc, store, "T1136.001", NULL),
+				 0);
+		for (size_t i = 0; i < doc->nsections; i++)
+			if (strcmp(doc->sections[i].key, "team_detections") ==
+			    0)
+				rows = doc->sections[i].rows;
+		ck_assert_ptr_nonnull(rows);
+		ck_assert_uint_eq(rows->nrows, 4);
+		for (size_t c = 0; c < rows->ncols; c++)
+			strbuf_printf(&cols, "%s%s", c ? " " : "",
+				      rows->cols[c]);
+		ck_assert_str_eq(cols.ptr, "set rule title via written "
+					   "resolution file line");
+		strbuf_free(&cols);
+		kb_doc_free(doc);
+		kb_store_close(store);
+	}
 	page = web_get(&status, "/coverage/enterprise", "rollup=1");
 	ck_assert(strstr(page, "<li class=\"heat-2\" title=\"FortiGate - New "
 			       "Local User Created; New User Created Via "

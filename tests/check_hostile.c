@@ -4,8 +4,10 @@
  * is as it was. Limits of kb/limits.h are tried at and just past them. */
 #include "tests.h"
 #include "store_fixture.h"
+#include "kb/describe.h"
 #include "kb/error.h"
 #include "kb/limits.h"
+#include "kb/query.h"
 #include "kb/search.h"
 #include "kb/strbuf.h"
 #include "kb/xalloc.h"
@@ -401,6 +403,20 @@ START_TEST(test_revoked_by_cycles)
 		      "successors ORDER BY 1");
 	ck_assert_str_eq(s, "T1004>T1005");
 	free(s);
+	/* The same from one ID (show, the web page's redirect). */
+	for (int i = 1; i <= 4; i++) {
+		char id[8];
+		kb_rows *r;
+
+		snprintf(id, sizeof(id), "T%d", 1000 + i);
+		ck_assert_int_eq(kb_successor(&r, fx_store, id,
+					      "enterprise-attack"),
+				 0);
+		ck_assert_uint_eq(r->nrows, i == 4);
+		if (i == 4)
+			ck_assert_str_eq(kb_rows_get(r, 0, 0), "T1005");
+		kb_rows_free(r);
+	}
 	/* A rule naming a technique of the cycle is not counted, and the
 	 * coverage note says why. */
 	ck_assert_int_eq(detcsv_parse_buffer(&set, "r.csv", csv, strlen(csv)),

@@ -476,15 +476,13 @@ done:
  * ID leads to the technique's successor too. */
 static int successor(char **out, const page_ctx *ctx, const kb_doc *doc)
 {
-	static const char sql[] = "SELECT successor_id FROM successors WHERE "
-				  "attack_id = ?1 AND domain = ?2 LIMIT 1";
-	const char *args[2] = {doc->attack_id, doc->domain};
 	char id[CGI_ID_MAX];
 	kb_rows *rows;
 	int error;
 
 	*out = NULL;
-	if ((error = kb_rows_query(&rows, ctx->store, sql, args, 2)) < 0)
+	if ((error = kb_successor(&rows, ctx->store, doc->attack_id,
+				  doc->domain)) < 0)
 		return error;
 	if (rows->nrows && kb_rows_get(rows, 0, 0) &&
 	    strlen(kb_rows_get(rows, 0, 0)) < sizeof(id) &&
