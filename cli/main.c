@@ -68,8 +68,10 @@ int main(int argc, char **argv)
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
 			return cli_help(cmd);
 	if (cmd->flags & (CMD_NEEDS_STORE | CMD_WRITES_STORE)) {
+		/* A new store appears only when the command succeeds. */
 		unsigned mode = cmd->flags & CMD_WRITES_STORE
-					? KB_STORE_WRITE | KB_STORE_CREATE
+					? KB_STORE_WRITE | KB_STORE_CREATE |
+						  KB_STORE_BUILD
 					: KB_STORE_READONLY;
 
 		if (kb_store_open(&ctx.store, ctx.db_path, mode) < 0)
@@ -93,6 +95,8 @@ int main(int argc, char **argv)
 	ctx.cmd = cmd;
 	optind = 0; /* each command parses its own options with getopt */
 	rc = cmd->run(&ctx, argc, argv);
+	if (rc == EXIT_OK && ctx.store && kb_store_publish(ctx.store) < 0)
+		rc = cli_error(cmd->name, "%s", kb_error_last());
 	kb_store_close(ctx.store);
 	if (fflush(stdout) != 0 || ferror(stdout))
 		return cli_error(NULL, "cannot write output");

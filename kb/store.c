@@ -12,7 +12,10 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <libgen.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 int kb_store_db_error(kb_store *store, const char *fmt, ...)
 {
@@ -130,33 +133,22 @@ static void configure_sqlite(void)
 	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
-int kb_store_open(kb_store **out, const char *path, unsigned flags)
+/* Open the connection: store->build_path if building a new store aside,
+ * else store->path (named in messages either way). */
+static int connect_store(kb_store *store, unsigned flags)
 {
-	kb_store *store = xcalloc(1, sizeof(*store));
-	int oflags = SQLITE_OPEN_NOMUTEX, error = 0;
-	struct stat st;
+	const char *path = store->path;
+	int oflags = SQLITE_OPEN_NOMUTEX, error;
 
-	*out = NULL;
-	configure_sqlite();
-	store->path = xstrdup(path);
-	store->writable = flags & KB_STORE_WRITE;
-	if (stat(path, &st) < 0 && !(flags & KB_STORE_CREATE)) {
-		error = kb_error_set(KB_ENOTFOUND,
-				     "%s: no such store (create it with "
-				     "attackkb ingest)",
-				     path);
-		goto done;
-	}
 	if (store->writable)
 		oflags |= SQLITE_OPEN_READWRITE |
 			  (flags & KB_STORE_CREATE ? SQLITE_OPEN_CREATE : 0);
 	else
 		oflags |= SQLITE_OPEN_READONLY;
-	if (sqlite3_open_v2(path, &store->db, oflags, NULL) != SQLITE_OK) {
-		error = kb_error_set(KB_EDB, "%s: cannot open: %s", path,
-				     sqlite3_errmsg(store->db));
-		goto done;
-	}
+	if (sqlite3_open_v2(store->build_path ? store->build_path : path,
+			    &store->db, oflags, NULL) != SQLITE_OK)
+		return kb_error_set(KB_EDB, "%s: cannot open: %s", path,
+				    sqlite3_errmsg(store->db));
 	sqlite3_extended_result_codes(store->db, 1);
 	/* More lookaside slots: preparing a statement over the views makes
 	 * thousands of small allocations. */
@@ -178,30 +170,33 @@ int kb_store_open(kb_store **out, const char *path, unsigned flags)
 		 * either. */
 		if (rc == SQLITE_CANTOPEN || rc == SQLITE_READONLY ||
 		    rc == SQLITE_PERM)
-			error = kb_error_set(KB_EIO,
-					     "%s: cannot read the store: %s "
-					     "(a reader needs %s-wal and "
-					     "%s-shm to exist, or their "
-					     "folder to be writable)",
-					     path, sqlite3_errmsg(store->db),
-					     path, path);
-		else if (rc == SQLITE_NOTADB)
-			error = kb_error_set(KB_ERROR,
-					     "%s: not an attackkb store (not "
-					     "a SQLite database)",
-					     path);
-		else
-			error = kb_error_set(KB_ERROR, "%s: cannot read: %s",
-					     path, sqlite3_errmsg(store->db));
-		goto done;
+			return kb_error_set(KB_EIO,
+					    "%s: cannot read the store: %s "
+					    "(a reader needs %s-wal and "
+					    "%s-shm to exist, or their "
+					    "folder to be writable)",
+					    path, sqlite3_errmsg(store->db),
+					    path, path);
+		if (rc == SQLITE_NOTADB)
+			return kb_error_set(KB_ERROR,
+					    "%s: not an attackkb store (not "
+					    "a SQLite database)",
+					    path);
+		return kb_error_set(KB_ERROR, "%s: cannot read: %s", path,
+				    sqlite3_errmsg(store->db));
 	}
+	if (!store->writable)
+		return check_schema(store);
 	/* Keep the -wal and -shm files when the last writer closes: readers
 	 * that may only read (the web page's user) cannot create them, and
 	 * without them cannot open a WAL store at all. A journal size limit
 	 * makes that last close truncate the checkpointed -wal to nothing:
 	 * otherwise every later process, as the store's first connection,
-	 * would re-read the whole log (a 90 MB ingest: 40 ms per command). */
-	if (store->writable) {
+	 * would re-read the whole log (a 90 MB ingest: 40 ms per command).
+	 * A store built aside needs neither log nor syncs: it becomes the
+	 * store only once complete (kb_store_publish); its pages are written
+	 * once, not to the log and then again into the file. */
+	if (!store->build_path) {
 		int persist = 1;
 
 		sqlite3_file_control(store->db, "main",
@@ -209,16 +204,68 @@ int kb_store_open(kb_store **out, const char *path, unsigned flags)
 	}
 	/* 16 KiB pages hold the objects' JSON texts with less overflow (a
 	 * tenth smaller store); the size only takes effect on creation. */
-	if (store->writable &&
-	    (error = kb_store_exec(store,
-				   "PRAGMA page_size = 16384;"
-				   "PRAGMA journal_mode = WAL;"
-				   "PRAGMA journal_size_limit = 67108864;"
-				   "PRAGMA synchronous = NORMAL;"
-				   "PRAGMA cache_size = -65536;"
-				   "PRAGMA temp_store = MEMORY;")) < 0)
-		goto done;
-	if ((error = check_schema(store)) < 0)
+	if ((error = kb_store_exec(
+		     store, store->build_path
+				    ? "PRAGMA page_size = 16384;"
+				      "PRAGMA journal_mode = MEMORY;"
+				      "PRAGMA synchronous = OFF;"
+				      "PRAGMA cache_size = -65536;"
+				      "PRAGMA temp_store = MEMORY;"
+				    : "PRAGMA page_size = 16384;"
+				      "PRAGMA journal_mode = WAL;"
+				      "PRAGMA journal_size_limit = 67108864;"
+				      "PRAGMA synchronous = NORMAL;"
+				      "PRAGMA cache_size = -65536;"
+				      "PRAGMA temp_store = MEMORY;")) < 0)
+		return error;
+	return check_schema(store);
+}
+
+/* Create the file a new store is built in, beside path, with the mode a
+ * new file would get. */
+static int create_build_file(kb_store *store)
+{
+	mode_t mask = umask(0);
+	int fd;
+
+	umask(mask);
+	store->build_path = xasprintf("%s.new-XXXXXX", store->path);
+	if ((fd = mkstemp(store->build_path)) < 0) {
+		int error = kb_error_errno(KB_EIO, "%s: cannot create",
+					   store->build_path);
+
+		free(store->build_path);
+		store->build_path = NULL;
+		return error;
+	}
+	fchmod(fd, 0666 & ~mask);
+	close(fd);
+	return 0;
+}
+
+int kb_store_open(kb_store **out, const char *path, unsigned flags)
+{
+	kb_store *store = xcalloc(1, sizeof(*store));
+	struct stat st;
+	int error = 0;
+
+	*out = NULL;
+	configure_sqlite();
+	store->path = xstrdup(path);
+	store->writable = flags & KB_STORE_WRITE;
+	if (stat(path, &st) < 0) {
+		if (!(flags & KB_STORE_CREATE)) {
+			error = kb_error_set(KB_ENOTFOUND,
+					     "%s: no such store (create it "
+					     "with attackkb ingest)",
+					     path);
+			goto done;
+		}
+		if (store->writable && (flags & KB_STORE_BUILD) &&
+		    (error = create_build_file(store)) < 0)
+			goto done;
+	}
+	if ((error = connect_store(store, flags)) < 0)
 		goto done;
 	*out = store;
 	store = NULL;
@@ -227,16 +274,76 @@ done:
 	return error;
 }
 
+/* Finalize every statement and close the connection. */
+static void disconnect(kb_store *store)
+{
+	for (int i = 0; i < KB_STMT__COUNT; i++) {
+		sqlite3_finalize(store->stmts[i]);
+		store->stmts[i] = NULL;
+	}
+	for (size_t i = 0; i < store->nquery_stmts; i++)
+		sqlite3_finalize(store->query_stmts[i]);
+	store->nquery_stmts = 0;
+	strmap_free(store->queries);
+	store->queries = NULL;
+	sqlite3_close_v2(store->db);
+	store->db = NULL;
+}
+
+/* fsync path (a file, or a folder). */
+static int sync_path(const char *path)
+{
+	int fd = open(path, O_RDONLY), rc;
+
+	if (fd < 0)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+int kb_store_publish(kb_store *store)
+{
+	char *dir;
+	int error;
+
+	if (!store->build_path)
+		return 0;
+	disconnect(store);
+	/* The built file becomes the store, whole: synced, then linked under
+	 * the store's name, which must still be free (link, unlike rename,
+	 * never replaces a store someone created meanwhile). */
+	if (sync_path(store->build_path) < 0)
+		return kb_error_errno(KB_EIO, "%s: cannot sync",
+				      store->build_path);
+	if (link(store->build_path, store->path) < 0) {
+		error = kb_error_errno(KB_EIO,
+				       "%s: cannot create the store (the new "
+				       "store is kept as %s)",
+				       store->path, store->build_path);
+		store->keep_build = true;
+		return error;
+	}
+	unlink(store->build_path);
+	free(store->build_path);
+	store->build_path = NULL;
+	dir = xstrdup(store->path);
+	sync_path(dirname(dir));
+	free(dir);
+	/* Reopened as every writer opens it: in WAL mode, with the files a
+	 * reader needs. */
+	return connect_store(store, KB_STORE_WRITE);
+}
+
 void kb_store_close(kb_store *store)
 {
 	if (!store)
 		return;
-	for (int i = 0; i < KB_STMT__COUNT; i++)
-		sqlite3_finalize(store->stmts[i]);
-	for (size_t i = 0; i < store->nquery_stmts; i++)
-		sqlite3_finalize(store->query_stmts[i]);
-	strmap_free(store->queries);
-	sqlite3_close_v2(store->db);
+	disconnect(store);
+	/* A store built aside and never published is no store. */
+	if (store->build_path && !store->keep_build)
+		unlink(store->build_path);
+	free(store->build_path);
 	free(store->path);
 	free(store);
 }

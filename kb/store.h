@@ -17,12 +17,23 @@ enum {
 	KB_STORE_CREATE = 1u << 1, /* create (and migrate) if missing */
 	KB_STORE_SHORT_WAIT = 1u << 2, /* on a lock, give up after 250 ms
 					  instead of 5 s (web pages) */
+	KB_STORE_BUILD = 1u << 3,  /* with WRITE | CREATE: a store that does
+				      not exist yet is built aside (PATH.new-
+				      XXXXXX) and becomes PATH only at
+				      kb_store_publish(); closed before, it
+				      never existed */
 };
 
 /* Open the store at path. Read-only opens fail with KB_ENOTFOUND when the
  * file is missing; every open fails with KB_ERROR when the file is not an
  * attackkb store or was written by a newer schema. Caller closes *out. */
 int kb_store_open(kb_store **out, const char *path, unsigned flags);
+
+/* Make a store opened with KB_STORE_BUILD, whose transactions are all
+ * committed, the store at its path: synced, linked in place, reopened as
+ * a WAL store. No-op for other stores. Returns 0, or KB_EIO (the path
+ * exists now: the new store is kept beside it, the message names it). */
+int kb_store_publish(kb_store *store);
 
 /* Close the store and finalize its statements. Accepts NULL. */
 void kb_store_close(kb_store *store);

@@ -30,6 +30,11 @@ struct kb_store {
 	sqlite3 *db;                           /* the connection */
 	char *path;                            /* as opened */
 	bool writable;                         /* opened with KB_STORE_WRITE */
+	char *build_path;                      /* KB_STORE_BUILD: the file a
+						  new store is built in, until
+						  kb_store_publish() */
+	bool keep_build;                       /* it could not be published:
+						  keep it */
 	sqlite3_stmt *stmts[KB_STMT__COUNT];   /* prepared once, reset after use */
 	struct strmap *queries;                /* kb_rows_query(): SQL text ->
 						  its prepared statement, kept

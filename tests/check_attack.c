@@ -3,6 +3,7 @@
  * bundles independently of attackkb (Python over the raw JSON). */
 #include "tests.h"
 #include "kb/describe.h"
+#include "kb/error.h"
 #include "kb/query.h"
 #include "kb/store.h"
 #include "kb/xalloc.h"
@@ -391,6 +392,89 @@ START_TEST(test_killed_ingest_leaves_store_intact)
 }
 END_TEST
 
+/* A first ingest builds the store aside: killed at any moment, or
+ * failing, it leaves no store at all (a killed one leaves its PATH.new-
+ * file); done, the store is there whole, in WAL mode, with the files a
+ * read-only reader needs. */
+START_TEST(test_new_store_appears_whole)
+{
+	static const int delays_ms[] = {20, 80, 200, 400, 700, 1000};
+	char *ndb = xasprintf("%s/new.db", dir), *out;
+
+	for (size_t i = 0; i < sizeof(delays_ms) / sizeof(*delays_ms); i++) {
+		pid_t pid = fork();
+		int status;
+
+		ck_assert(pid >= 0);
+		if (pid == 0) {
+			execl(bin, bin, "-q", "--db", ndb, "ingest",
+			      DATA "enterprise-attack-18.1.json.gz", (char *)NULL);
+			_exit(127);
+		}
+		usleep((useconds_t)delays_ms[i] * 1000);
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		if (WIFEXITED(status)) /* it finished first */
+			break;
+		ck_assert_msg(access(ndb, F_OK) != 0,
+			      "a store after a kill at %d ms", delays_ms[i]);
+	}
+	ck_assert_int_eq(test_run(NULL, "rm -f %s %s.new-*", ndb, ndb), 0);
+	/* A failing first ingest: no store, no file left behind. */
+	ck_assert_int_eq(test_run(&out, "printf '{\"type\": \"bundle\", "
+					"\"objects\": [' >%s/cut.json && %s -q "
+					"--db %s ingest " DATA
+					"mobile-attack-18.1.json.gz %s/cut.json "
+					"2>&1",
+				  dir, bin, ndb, dir),
+			 1);
+	free(out);
+	ck_assert_int_eq(test_run(&out, "ls %s* 2>&1", ndb), 2);
+	free(out);
+	ck_assert_int_eq(test_run(&out, "%s -q --db %s ingest " DATA
+					"mobile-attack-18.1.json.gz && ls %s* && "
+					"od -An -tu1 -j18 -N2 %s 2>&1",
+				  bin, ndb, ndb, ndb),
+			 0);
+	{
+		/* file format versions 2: WAL */
+		char *want = xasprintf("%s\n%s-shm\n%s-wal\n   2   2\n", ndb,
+				       ndb, ndb);
+
+		ck_assert_str_eq(out, want);
+		free(want);
+	}
+	free(out);
+	free(ndb);
+}
+END_TEST
+
+/* A store created by someone else while a new one was built is never
+ * replaced: publishing fails and keeps the built store beside it. */
+START_TEST(test_new_store_never_replaces)
+{
+	char *p = xasprintf("%s/race.db", dir), *out;
+	kb_store *store;
+
+	ck_assert_int_eq(kb_store_open(&store, p,
+				       KB_STORE_WRITE | KB_STORE_CREATE |
+					       KB_STORE_BUILD),
+			 0);
+	ck_assert_int_eq(test_run(NULL, "echo theirs >%s", p), 0);
+	ck_assert_int_eq(kb_store_publish(store), KB_EIO);
+	ck_assert_msg(strstr(kb_error_last(), "race.db: cannot create the "
+					      "store (the new store is kept "
+					      "as "),
+		      "%s", kb_error_last());
+	kb_store_close(store);
+	ck_assert_int_eq(test_run(&out, "cat %s && ls %s.new-* | wc -l", p, p),
+			 0);
+	ck_assert_str_eq(out, "theirs\n1\n");
+	free(out);
+	free(p);
+}
+END_TEST
+
 /* KB_MAX_RESULTS: a search ranks at most 1,000 hits, whatever --limit
  * asks (a huge one used to abort: out of memory sizing the page). */
 START_TEST(test_search_results_limit)
@@ -505,6 +589,8 @@ Suite *attack_suite(void)
 	tcase_add_test(tc, test_cli_contract);
 	tcase_add_test(tc, test_not_a_store);
 	tcase_add_test(tc, test_killed_ingest_leaves_store_intact);
+	tcase_add_test(tc, test_new_store_appears_whole);
+	tcase_add_test(tc, test_new_store_never_replaces);
 	tcase_add_test(tc, test_reads_during_ingest_see_old_or_new);
 	suite_add_tcase(s, tc);
 	return s;
