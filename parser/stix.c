@@ -112,6 +112,8 @@ struct job {
 	size_t nbatches;
 	size_t next;           /* next batch to parse */
 	size_t consumed;       /* batches stored so far */
+	size_t freed;          /* batches freed so far (by the parsers: the
+				  storing thread has enough to do) */
 	bool stop;             /* the storing thread gave up */
 	pthread_mutex_t lock;
 	pthread_cond_t parsed; /* a batch became done */
@@ -387,6 +389,16 @@ static int parse_object(const struct job *j, const bundle_span *sp,
 	return 0;
 }
 
+static void batch_free_items(struct batch *bt)
+{
+	if (!bt->items)
+		return;
+	for (size_t i = 0; i < bt->count; i++)
+		parsed_free(&bt->items[i]);
+	free(bt->items);
+	bt->items = NULL;
+}
+
 static void parse_batch(const struct job *j, struct batch *bt)
 {
 	bt->items = xcalloc(bt->count, sizeof(struct parsed));
@@ -409,6 +421,7 @@ static void *worker(void *arg)
 
 	pthread_mutex_lock(&j->lock);
 	for (;;) {
+		struct batch *stored;
 		size_t n;
 
 		while (!j->stop && j->next < j->nbatches &&
@@ -417,7 +430,12 @@ static void *worker(void *arg)
 		if (j->stop || j->next >= j->nbatches)
 			break;
 		n = j->next++;
+		/* Free a stored batch on the way: the storing thread is the
+		 * one that limits the pace. */
+		stored = j->freed < j->consumed ? &j->batches[j->freed++] : NULL;
 		pthread_mutex_unlock(&j->lock);
+		if (stored)
+			batch_free_items(stored);
 		parse_batch(j, &j->batches[n]);
 		pthread_mutex_lock(&j->lock);
 		j->batches[n].done = true;
@@ -465,11 +483,13 @@ static int run_pipeline(kb_ingest *ing, struct job *j, const stix_opts *opts,
 	for (int i = 0; i < nthreads; i++)
 		if (pthread_create(&tids[i], NULL, worker, j) == 0)
 			started++;
-	if (!started)
-		worker(j); /* no threads to be had: parse everything here */
 	for (size_t b = 0; b < j->nbatches && !error; b++) {
 		struct batch *bt = &j->batches[b];
 
+		if (!started) { /* no threads to be had: parse here */
+			parse_batch(j, bt);
+			bt->done = true;
+		}
 		pthread_mutex_lock(&j->lock);
 		while (!bt->done)
 			pthread_cond_wait(&j->parsed, &j->lock);
@@ -482,10 +502,8 @@ static int run_pipeline(kb_ingest *ing, struct job *j, const stix_opts *opts,
 			note_release_hints(f, &bt->items[i]);
 			error = kb_ingest_object(ing, &bt->items[i].obj);
 		}
-		for (size_t i = 0; i < bt->count; i++)
-			parsed_free(&bt->items[i]);
-		free(bt->items);
-		bt->items = NULL;
+		if (!started)
+			batch_free_items(bt);
 		pthread_mutex_lock(&j->lock);
 		j->consumed = b + 1;
 		if (error)
@@ -499,11 +517,7 @@ static int run_pipeline(kb_ingest *ing, struct job *j, const stix_opts *opts,
 	for (int i = 0; i < started; i++)
 		pthread_join(tids[i], NULL);
 	for (size_t b = 0; b < j->nbatches; b++) {
-		if (j->batches[b].items) {
-			for (size_t i = 0; i < j->batches[b].count; i++)
-				parsed_free(&j->batches[b].items[i]);
-			free(j->batches[b].items);
-		}
+		batch_free_items(&j->batches[b]);
 		free(j->batches[b].msg);
 	}
 	return error;
