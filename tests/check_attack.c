@@ -331,6 +331,25 @@ START_TEST(test_ingest_leaves_empty_log)
 }
 END_TEST
 
+/* Ingest the enterprise bundle into store, kill it after ms
+ * milliseconds; its wait status. */
+static int kill_ingest_after(const char *store, int ms)
+{
+	pid_t pid = fork();
+	int status;
+
+	ck_assert(pid >= 0);
+	if (pid == 0) {
+		execl(bin, bin, "-q", "--db", store, "ingest",
+		      DATA "enterprise-attack-18.1.json.gz", (char *)NULL);
+		_exit(127);
+	}
+	usleep((useconds_t)ms * 1000);
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	return status;
+}
+
 /* Kill an ingest at different moments: the store must keep exactly what
  * it had (here: the mobile release) and stay sound. */
 START_TEST(test_killed_ingest_leaves_store_intact)
@@ -349,18 +368,7 @@ START_TEST(test_killed_ingest_leaves_store_intact)
 			 0);
 	free(out);
 	for (size_t i = 0; i < sizeof(delays_ms) / sizeof(*delays_ms); i++) {
-		pid_t pid = fork();
-		int status;
-
-		ck_assert(pid >= 0);
-		if (pid == 0) {
-			execl(bin, bin, "-q", "--db", kdb, "ingest",
-			      DATA "enterprise-attack-18.1.json.gz", (char *)NULL);
-			_exit(127);
-		}
-		usleep((useconds_t)delays_ms[i] * 1000);
-		kill(pid, SIGKILL);
-		waitpid(pid, &status, 0);
+		kill_ingest_after(kdb, delays_ms[i]);
 		ck_assert_int_eq(test_run(&out, "%s --db %s sql -f csv 'PRAGMA "
 						"integrity_check' 2>&1",
 					  bin, kdb),
@@ -402,20 +410,8 @@ START_TEST(test_new_store_appears_whole)
 	char *ndb = xasprintf("%s/new.db", dir), *out;
 
 	for (size_t i = 0; i < sizeof(delays_ms) / sizeof(*delays_ms); i++) {
-		pid_t pid = fork();
-		int status;
-
-		ck_assert(pid >= 0);
-		if (pid == 0) {
-			execl(bin, bin, "-q", "--db", ndb, "ingest",
-			      DATA "enterprise-attack-18.1.json.gz", (char *)NULL);
-			_exit(127);
-		}
-		usleep((useconds_t)delays_ms[i] * 1000);
-		kill(pid, SIGKILL);
-		waitpid(pid, &status, 0);
-		if (WIFEXITED(status)) /* it finished first */
-			break;
+		if (WIFEXITED(kill_ingest_after(ndb, delays_ms[i])))
+			break; /* it finished first */
 		ck_assert_msg(access(ndb, F_OK) != 0,
 			      "a store after a kill at %d ms", delays_ms[i]);
 	}
