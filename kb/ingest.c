@@ -4,6 +4,7 @@
 #include "kb/ingest.h"
 #include "kb/coverage.h"
 #include "kb/error.h"
+#include "kb/ftsbuild.h"
 #include "kb/store_impl.h"
 #include "kb/xalloc.h"
 
@@ -131,6 +132,11 @@ int kb_ingest_begin(kb_ingest **out, kb_store *store)
 	 * ingest of several files commits or rolls back as one). */
 	if ((error = kb_store_exec(store, "SAVEPOINT kb_ingest")) < 0)
 		return error;
+	if ((error = kb_fts_savepoint(store, KB_FTS_SAVEPOINT)) < 0) {
+		kb_store_exec(store, "ROLLBACK TO kb_ingest; "
+				     "RELEASE kb_ingest");
+		return error;
+	}
 	/* A provisional row gives membership a release id; the domain and
 	 * version are only known once the whole bundle has been read. */
 	if ((error = kb_store_exec(store,
@@ -141,6 +147,7 @@ int kb_ingest_begin(kb_ingest **out, kb_store *store)
 				   "'', 0, 0)")) < 0) {
 		kb_store_exec(store, "ROLLBACK TO kb_ingest; "
 				     "RELEASE kb_ingest");
+		kb_fts_savepoint(store, KB_FTS_ROLLBACK);
 		return error;
 	}
 	ing = xcalloc(1, sizeof(*ing));
@@ -335,15 +342,8 @@ static int put_object(kb_ingest *ing, const kb_stix_object *o, int64_t *id)
 		return error;
 	if (!searchable(o))
 		return 0;
-	if ((error = kb_store_stmt(&st, ing->store, KB_STMT_FTS_PUT,
-				   "INSERT INTO search (rowid, name, aliases, "
-				   "description) VALUES (?,?,?,?)")) < 0)
-		return error;
-	sqlite3_bind_int64(st, 1, *id);
-	bind_opt(st, 2, o->name);
-	bind_opt(st, 3, o->aliases);
-	bind_opt(st, 4, o->description);
-	return step_done(ing->store, st, "index object");
+	return kb_fts_index(ing->store, *id, o->name, o->aliases,
+			    o->description);
 }
 
 int kb_ingest_object(kb_ingest *ing, const kb_stix_object *o)
@@ -552,6 +552,7 @@ int kb_ingest_commit(kb_ingest *ing, const kb_release_info *info,
 		kb_ingest_abort(ing);
 		return error;
 	}
+	kb_fts_savepoint(ing->store, KB_FTS_RELEASE);
 	if (stats) {
 		stats->objects = ing->objects;
 		stats->new_objects = ing->new_objects;
@@ -567,6 +568,7 @@ void kb_ingest_abort(kb_ingest *ing)
 	if (!ing)
 		return;
 	kb_store_exec(ing->store, "ROLLBACK TO kb_ingest; RELEASE kb_ingest");
+	kb_fts_savepoint(ing->store, KB_FTS_ROLLBACK);
 	idmap_free(&ing->refs);
 	free(ing);
 }

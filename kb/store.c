@@ -2,6 +2,7 @@
  * cache; transactions; release selection through TEMP views. */
 #include "kb/store_impl.h"
 #include "kb/error.h"
+#include "kb/ftsbuild.h"
 #include "kb/strbuf.h"
 #include "kb/strmap.h"
 #include "kb/xalloc.h"
@@ -309,6 +310,8 @@ int kb_store_publish(kb_store *store)
 
 	if (!store->build_path)
 		return 0;
+	if ((error = kb_fts_merge(store)) < 0)
+		return error;
 	disconnect(store);
 	/* The built file becomes the store, whole: synced, then linked under
 	 * the store's name, which must still be free (link, unlike rename,
@@ -339,6 +342,7 @@ void kb_store_close(kb_store *store)
 {
 	if (!store)
 		return;
+	kb_fts_discard(store);
 	disconnect(store);
 	/* A store built aside and never published is no store. */
 	if (store->build_path && !store->keep_build)

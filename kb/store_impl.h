@@ -5,6 +5,7 @@
 #include "kb/store.h"
 
 #include <sqlite3.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -35,6 +36,9 @@ struct kb_store {
 						  kb_store_publish() */
 	bool keep_build;                       /* it could not be published:
 						  keep it */
+	struct kb_fts_builder *fts;            /* its full-text index, built
+						  on a thread (ftsbuild.h) */
+	bool fts_merged;                       /* that index is in the store */
 	sqlite3_stmt *stmts[KB_STMT__COUNT];   /* prepared once, reset after use */
 	struct strmap *queries;                /* kb_rows_query(): SQL text ->
 						  its prepared statement, kept

@@ -471,6 +471,43 @@ START_TEST(test_new_store_never_replaces)
 }
 END_TEST
 
+/* The full-text index of a new store is built on a thread and copied in
+ * (kb/ftsbuild.c); a store that exists indexes each text directly. Both
+ * give every enterprise object the same terms at the same places. */
+START_TEST(test_built_index_is_direct_index)
+{
+	static const char vocab[] =
+		"sqlite3 %s \"CREATE VIRTUAL TABLE temp.v USING fts5vocab(main, "
+		"search, 'instance'); SELECT o.stix_id, o.modified, v.term, "
+		"v.col, v.offset FROM temp.v v JOIN object o ON o.id = v.doc "
+		"JOIN member m ON m.object_id = o.id JOIN release r ON r.id = "
+		"m.release_id AND r.domain = 'enterprise-attack' ORDER BY 1, 2, "
+		"3, 4, 5\" | %s";
+	char *built = xasprintf("%s/built.db", dir);
+	char *direct = xasprintf("%s/direct.db", dir);
+	char *a, *b;
+
+	ck_assert_int_eq(test_run(NULL, "%s -q --db %s ingest " DATA
+					"enterprise-attack-18.1.json.gz && %s -q "
+					"--db %s ingest " DATA
+					"ics-attack-18.1.json.gz && %s -q --db %s "
+					"ingest " DATA
+					"enterprise-attack-18.1.json.gz",
+				  bin, built, bin, direct, bin, direct),
+			 0);
+	ck_assert_int_eq(test_run(&a, vocab, built, "wc -l"), 0);
+	ck_assert_int_gt(atol(a), 800000);
+	free(a);
+	ck_assert_int_eq(test_run(&a, vocab, built, "md5sum"), 0);
+	ck_assert_int_eq(test_run(&b, vocab, direct, "md5sum"), 0);
+	ck_assert_str_eq(a, b);
+	free(a);
+	free(b);
+	free(built);
+	free(direct);
+}
+END_TEST
+
 /* KB_MAX_RESULTS: a search ranks at most 1,000 hits, whatever --limit
  * asks (a huge one used to abort: out of memory sizing the page). */
 START_TEST(test_search_results_limit)
@@ -587,6 +624,7 @@ Suite *attack_suite(void)
 	tcase_add_test(tc, test_killed_ingest_leaves_store_intact);
 	tcase_add_test(tc, test_new_store_appears_whole);
 	tcase_add_test(tc, test_new_store_never_replaces);
+	tcase_add_test(tc, test_built_index_is_direct_index);
 	tcase_add_test(tc, test_reads_during_ingest_see_old_or_new);
 	suite_add_tcase(s, tc);
 	return s;
