@@ -7,14 +7,13 @@
 #include "kb/strmap.h"
 #include "kb/xalloc.h"
 
-#include <stdio.h>
-
 #include <ctype.h>
-#include <stdarg.h>
-#include <stdlib.h>
-#include <string.h>
 #include <fcntl.h>
 #include <libgen.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -205,19 +204,16 @@ static int connect_store(kb_store *store, unsigned flags)
 	}
 	/* 16 KiB pages hold the objects' JSON texts with less overflow (a
 	 * tenth smaller store); the size only takes effect on creation. */
-	if ((error = kb_store_exec(
+	if ((error = kb_store_exec(store, "PRAGMA page_size = 16384;"
+					  "PRAGMA cache_size = -65536;"
+					  "PRAGMA temp_store = MEMORY;")) < 0 ||
+	    (error = kb_store_exec(
 		     store, store->build_path
-				    ? "PRAGMA page_size = 16384;"
-				      "PRAGMA journal_mode = MEMORY;"
+				    ? "PRAGMA journal_mode = MEMORY;"
 				      "PRAGMA synchronous = OFF;"
-				      "PRAGMA cache_size = -65536;"
-				      "PRAGMA temp_store = MEMORY;"
-				    : "PRAGMA page_size = 16384;"
-				      "PRAGMA journal_mode = WAL;"
+				    : "PRAGMA journal_mode = WAL;"
 				      "PRAGMA journal_size_limit = 67108864;"
-				      "PRAGMA synchronous = NORMAL;"
-				      "PRAGMA cache_size = -65536;"
-				      "PRAGMA temp_store = MEMORY;")) < 0)
+				      "PRAGMA synchronous = NORMAL;")) < 0)
 		return error;
 	return check_schema(store);
 }
