@@ -43,7 +43,9 @@ $(B)/gen/queries.c: $(QUERIES) $(wildcard queries/include/*.sql) scripts/embed-q
 
 $(B)/gen/sql.c: kb/schema.sql kb/views.sql scripts/embed-text.sh
 	@mkdir -p $(@D)
-	sh scripts/embed-text.sh kb_schema_sql kb/schema.sql kb_views_sql kb/views.sql > $@.tmp && mv $@.tmp $@
+	{ sh scripts/embed-text.sh kb_schema_sql kb/schema.sql kb_views_sql kb/views.sql && \
+	  printf 'const char kb_schema_id[] = "%s";\n' \
+	    "$$(cat kb/schema.sql kb/views.sql | sha256sum | cut -c1-16)"; } > $@.tmp && mv $@.tmp $@
 
 # The web page's stylesheet, compiled into attackkb.cgi.
 $(B)/gen/assets.c: web/style.css scripts/embed-text.sh

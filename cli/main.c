@@ -16,6 +16,23 @@ static int usage(void)
 	return EXIT_USAGE;
 }
 
+/* Open the store; one an older attackkb made is brought up to date
+ * first, even for a command that only reads, if this user may write it. */
+static int open_store(kb_store **out, const char *path, unsigned mode)
+{
+	kb_store *writer;
+	char stale[1024];
+	int error = kb_store_open(out, path, mode);
+
+	if (error != KB_ESTALE)
+		return error;
+	snprintf(stale, sizeof(stale), "%s", kb_error_last());
+	if (kb_store_open(&writer, path, KB_STORE_WRITE) < 0)
+		return kb_error_set(KB_ESTALE, "%s", stale);
+	kb_store_close(writer);
+	return kb_store_open(out, path, mode);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -74,7 +91,7 @@ int main(int argc, char **argv)
 						  KB_STORE_BUILD
 					: KB_STORE_READONLY;
 
-		if (kb_store_open(&ctx.store, ctx.db_path, mode) < 0)
+		if (open_store(&ctx.store, ctx.db_path, mode) < 0)
 			return cli_error(cmd->name, "%s", kb_error_last());
 		/* A command that only reads runs many statements (show runs
 		 * dozens): one snapshot for all, so an ingest committing

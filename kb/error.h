@@ -14,6 +14,8 @@ enum {
 	KB_EIO = -6,	   /* errno failure; message carries strerror() */
 	KB_ELIMIT = -7,	   /* input exceeds a documented limit */
 	KB_EUSAGE = -8,	   /* caller passed arguments that make no sense */
+	KB_ESTALE = -9,	   /* a store an older attackkb made, opened
+			      read-only: a writer must bring it up to date */
 };
 
 /* Store a printf-style message as the last error and return code. */

@@ -1,9 +1,19 @@
 -- attackkb store schema, version 1. docs/schema.md explains every table.
 -- Tables hold every STIX object version once; views (kb/views.sql) are the
 -- public interface and show the selected release of each domain.
+-- Every statement says IF NOT EXISTS: a store made by an older attackkb is
+-- brought up to date by running this file again (what it lacks is added)
+-- and making its views anew (kb/store.c).
+
+-- Facts about the store itself: 'schema' is the fingerprint of the
+-- schema and views it was last brought up to date with.
+CREATE TABLE IF NOT EXISTS meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
 
 -- One ingested release of one ATT&CK domain.
-CREATE TABLE release (
+CREATE TABLE IF NOT EXISTS release (
   id           INTEGER PRIMARY KEY,
   domain       TEXT NOT NULL,     -- enterprise-attack, mobile-attack, ics-attack
   version      TEXT NOT NULL,     -- ATT&CK version, "18.1"
@@ -22,7 +32,7 @@ CREATE TABLE release (
 
 -- A STIX object version, stored once per (stix_id, modified) whatever the
 -- number of releases and domains holding it. Relationships are objects too.
-CREATE TABLE object (
+CREATE TABLE IF NOT EXISTS object (
   id          INTEGER PRIMARY KEY,
   stix_id     TEXT NOT NULL,     -- attack-pattern--0042a9f5-...
   modified    TEXT NOT NULL,
@@ -46,27 +56,27 @@ CREATE TABLE object (
   json        TEXT NOT NULL,     -- the object's original JSON text, byte for byte
   UNIQUE (stix_id, modified)
 );
-CREATE INDEX object_attack_id ON object (attack_id) WHERE attack_id IS NOT NULL;
-CREATE INDEX object_kind ON object (kind, shortname) WHERE kind IS NOT NULL;
-CREATE INDEX object_source ON object (source_ref, rel_type) WHERE source_ref IS NOT NULL;
-CREATE INDEX object_target ON object (target_ref, rel_type) WHERE target_ref IS NOT NULL;
+CREATE INDEX IF NOT EXISTS object_attack_id ON object (attack_id) WHERE attack_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS object_kind ON object (kind, shortname) WHERE kind IS NOT NULL;
+CREATE INDEX IF NOT EXISTS object_source ON object (source_ref, rel_type) WHERE source_ref IS NOT NULL;
+CREATE INDEX IF NOT EXISTS object_target ON object (target_ref, rel_type) WHERE target_ref IS NOT NULL;
 -- revoked-by relationships, where every successor chain starts (without
 -- it the successors view reads the whole table: 20 ms).
-CREATE INDEX object_revoked_by ON object (source_ref, target_ref)
+CREATE INDEX IF NOT EXISTS object_revoked_by ON object (source_ref, target_ref)
   WHERE rel_type = 'revoked-by';
 
 -- Which object versions each release holds.
-CREATE TABLE member (
+CREATE TABLE IF NOT EXISTS member (
   release_id INTEGER NOT NULL REFERENCES release (id),
   object_id  INTEGER NOT NULL REFERENCES object (id),
   PRIMARY KEY (release_id, object_id)
 ) WITHOUT ROWID;
-CREATE INDEX member_object ON member (object_id);
+CREATE INDEX IF NOT EXISTS member_object ON member (object_id);
 
 -- The object versions the public views show: the members of the newest
 -- release of each domain, refreshed after every ingest (a table, not a
 -- view, so that queries plan and run fast).
-CREATE TABLE current_member (
+CREATE TABLE IF NOT EXISTS current_member (
   object_id  INTEGER NOT NULL REFERENCES object (id),
   domain     TEXT NOT NULL,
   release_id INTEGER NOT NULL REFERENCES release (id),
@@ -80,7 +90,7 @@ CREATE TABLE current_member (
 --   x_mitre_log_sources            value=name        v2=channel
 --   x_mitre_log_source_references  value=data component STIX id  v2=name  v3=channel
 --   x_mitre_mutable_elements       value=field       v2=description
-CREATE TABLE prop (
+CREATE TABLE IF NOT EXISTS prop (
   object_id INTEGER NOT NULL REFERENCES object (id),
   field     TEXT NOT NULL,
   ord       INTEGER NOT NULL,
@@ -88,17 +98,17 @@ CREATE TABLE prop (
   v2        TEXT,
   v3        TEXT
 );
-CREATE INDEX prop_object ON prop (object_id, field);
-CREATE INDEX prop_analytic_ref ON prop (value) WHERE field = 'x_mitre_analytic_refs';
+CREATE INDEX IF NOT EXISTS prop_object ON prop (object_id, field);
+CREATE INDEX IF NOT EXISTS prop_analytic_ref ON prop (value) WHERE field = 'x_mitre_analytic_refs';
 -- The analytics reading a data component (its STIX id in their log
 -- source references).
-CREATE INDEX prop_log_source_ref ON prop (value)
+CREATE INDEX IF NOT EXISTS prop_log_source_ref ON prop (value)
   WHERE field = 'x_mitre_log_source_references';
 
 -- External references, shared by every object and relationship citing them:
 -- one row per distinct (source_name, url, description, external_id), found
 -- through a 64-bit hash of the four (FNV-1a, computed by the parser).
-CREATE TABLE reference (
+CREATE TABLE IF NOT EXISTS reference (
   id          INTEGER PRIMARY KEY,
   hash        INTEGER NOT NULL,
   source_name TEXT NOT NULL,
@@ -106,29 +116,29 @@ CREATE TABLE reference (
   description TEXT NOT NULL DEFAULT '',
   external_id TEXT NOT NULL DEFAULT ''
 );
-CREATE INDEX reference_hash ON reference (hash);
-CREATE INDEX reference_source ON reference (source_name);
-CREATE TABLE cites (
+CREATE INDEX IF NOT EXISTS reference_hash ON reference (hash);
+CREATE INDEX IF NOT EXISTS reference_source ON reference (source_name);
+CREATE TABLE IF NOT EXISTS cites (
   object_id    INTEGER NOT NULL REFERENCES object (id),
   ord          INTEGER NOT NULL,
   reference_id INTEGER NOT NULL REFERENCES reference (id),
   PRIMARY KEY (object_id, ord)
 ) WITHOUT ROWID;
-CREATE INDEX cites_reference ON cites (reference_id);
+CREATE INDEX IF NOT EXISTS cites_reference ON cites (reference_id);
 
 -- Validation findings of each release (attackkb check).
-CREATE TABLE finding (
+CREATE TABLE IF NOT EXISTS finding (
   release_id INTEGER NOT NULL REFERENCES release (id),
   kind       TEXT NOT NULL,   -- dangling-ref, missing-end, duplicate-id, ...
   stix_id    TEXT,            -- the object concerned
   attack_id  TEXT,
   detail     TEXT NOT NULL
 );
-CREATE INDEX finding_release ON finding (release_id);
+CREATE INDEX IF NOT EXISTS finding_release ON finding (release_id);
 
 -- Full-text index over names, aliases, descriptions and procedure text
 -- (external content: the text lives once, in object).
-CREATE VIRTUAL TABLE search USING fts5 (
+CREATE VIRTUAL TABLE IF NOT EXISTS search USING fts5 (
   name, aliases, description,
   content = 'object', content_rowid = 'id',
   tokenize = 'unicode61 remove_diacritics 2'
@@ -142,7 +152,7 @@ CREATE VIRTUAL TABLE search USING fts5 (
 -- 'x-attackkb-vault'), which the views show only for ATT&CK IDs no STIX
 -- release holds: STIX stays authoritative, and what a note says is kept
 -- here as its claim (view note_claims).
-CREATE TABLE note (
+CREATE TABLE IF NOT EXISTS note (
   id          INTEGER PRIMARY KEY,
   path        TEXT NOT NULL UNIQUE, -- vault-relative, '/'-separated
   title       TEXT NOT NULL,        -- file name without ".md"
@@ -156,9 +166,9 @@ CREATE TABLE note (
   body        TEXT NOT NULL,        -- the whole text
   sha256      TEXT NOT NULL         -- of the file's bytes
 );
-CREATE INDEX note_attack_id ON note (attack_id) WHERE attack_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS note_attack_id ON note (attack_id) WHERE attack_id IS NOT NULL;
 -- Wikilinks, embeds and URL links, resolved when stored.
-CREATE TABLE note_link (
+CREATE TABLE IF NOT EXISTS note_link (
   note_id     INTEGER NOT NULL REFERENCES note (id),
   ord         INTEGER NOT NULL,
   kind        TEXT NOT NULL,  -- wiki, embed, url, image
@@ -172,23 +182,23 @@ CREATE TABLE note_link (
   folder_kind TEXT,           -- the type its path's folder says (techniques/ ...)
   PRIMARY KEY (note_id, ord)
 ) WITHOUT ROWID;
-CREATE INDEX note_link_target ON note_link (target_path);
-CREATE TABLE note_mention (
+CREATE INDEX IF NOT EXISTS note_link_target ON note_link (target_path);
+CREATE TABLE IF NOT EXISTS note_mention (
   note_id   INTEGER NOT NULL REFERENCES note (id),
   attack_id TEXT NOT NULL,
   line      INTEGER NOT NULL,
   section   TEXT
 );
-CREATE INDEX note_mention_note ON note_mention (note_id);
-CREATE TABLE note_tag (
+CREATE INDEX IF NOT EXISTS note_mention_note ON note_mention (note_id);
+CREATE TABLE IF NOT EXISTS note_tag (
   note_id INTEGER NOT NULL REFERENCES note (id),
   tag     TEXT NOT NULL
 );
-CREATE INDEX note_tag_note ON note_tag (note_id);
+CREATE INDEX IF NOT EXISTS note_tag_note ON note_tag (note_id);
 -- Table rows stating relationships (mitigates, subtechnique-of, uses:
 -- source_id -> target_id) and fields (tactic, platform, permission: the
 -- note's ID -> target_name, target_id for a tactic's ID).
-CREATE TABLE note_fact (
+CREATE TABLE IF NOT EXISTS note_fact (
   note_id     INTEGER NOT NULL REFERENCES note (id),
   ord         INTEGER NOT NULL,
   relation    TEXT NOT NULL,
@@ -199,9 +209,9 @@ CREATE TABLE note_fact (
   line        INTEGER NOT NULL,
   row_id      TEXT            -- the ID the row names (the end target_name names)
 );
-CREATE INDEX note_fact_note ON note_fact (note_id);
+CREATE INDEX IF NOT EXISTS note_fact_note ON note_fact (note_id);
 -- References ("Name: URL" items) and footnote definitions.
-CREATE TABLE note_ref (
+CREATE TABLE IF NOT EXISTS note_ref (
   note_id     INTEGER NOT NULL REFERENCES note (id),
   ord         INTEGER NOT NULL,
   label       TEXT,           -- footnote label, NULL for a list item
@@ -210,37 +220,37 @@ CREATE TABLE note_ref (
   text        TEXT,           -- a footnote's text
   line        INTEGER NOT NULL
 );
-CREATE INDEX note_ref_note ON note_ref (note_id);
+CREATE INDEX IF NOT EXISTS note_ref_note ON note_ref (note_id);
 -- Warnings the notes were read despite (FILE:LINE: ...).
-CREATE TABLE note_warning (
+CREATE TABLE IF NOT EXISTS note_warning (
   note_id INTEGER NOT NULL REFERENCES note (id),
   message TEXT NOT NULL
 );
-CREATE INDEX note_warning_note ON note_warning (note_id);
+CREATE INDEX IF NOT EXISTS note_warning_note ON note_warning (note_id);
 -- Full-text index over the notes (external content: note).
-CREATE VIRTUAL TABLE note_search USING fts5 (
+CREATE VIRTUAL TABLE IF NOT EXISTS note_search USING fts5 (
   title, name, body,
   content = 'note', content_rowid = 'id',
   tokenize = 'unicode61 remove_diacritics 2'
 );
-CREATE TRIGGER note_search_ai AFTER INSERT ON note BEGIN
+CREATE TRIGGER IF NOT EXISTS note_search_ai AFTER INSERT ON note BEGIN
   INSERT INTO note_search (rowid, title, name, body)
   VALUES (new.id, new.title, new.name, new.body);
 END;
-CREATE TRIGGER note_search_ad AFTER DELETE ON note BEGIN
+CREATE TRIGGER IF NOT EXISTS note_search_ad AFTER DELETE ON note BEGIN
   INSERT INTO note_search (note_search, rowid, title, name, body)
   VALUES ('delete', old.id, old.title, old.name, old.body);
 END;
 
 -- The vault pseudo-release's objects, found without scanning every object.
-CREATE INDEX object_vault ON object (stix_type)
+CREATE INDEX IF NOT EXISTS object_vault ON object (stix_type)
   WHERE stix_type = 'x-attackkb-vault';
 
 -- ---- Detections (issue 7): detection sets, coverage -------------------
 -- An imported set of detection rules (attackkb ingest --sigma DIR --set
 -- NAME). Re-importing a set replaces it. ATT&CK's own detection strategies
 -- are the set `attack`: views over detects, never copied here.
-CREATE TABLE detection_set (
+CREATE TABLE IF NOT EXISTS detection_set (
   id          INTEGER PRIMARY KEY,
   name        TEXT NOT NULL UNIQUE,
   source      TEXT NOT NULL,     -- the folders and files read, joined by ", "
@@ -252,7 +262,7 @@ CREATE TABLE detection_set (
 );
 
 -- One rule of a set.
-CREATE TABLE detection (
+CREATE TABLE IF NOT EXISTS detection (
   id        INTEGER PRIMARY KEY,
   set_id    INTEGER NOT NULL REFERENCES detection_set (id),
   rule_id   TEXT NOT NULL,  -- Sigma id, CAR id, CSV name; FILE:LINE if none
@@ -264,36 +274,36 @@ CREATE TABLE detection (
   file      TEXT NOT NULL,  -- where the rule was read
   line      INTEGER NOT NULL
 );
-CREATE INDEX detection_set_rule ON detection (set_id, rule_id);
+CREATE INDEX IF NOT EXISTS detection_set_rule ON detection (set_id, rule_id);
 
 -- The technique IDs a rule names, as written (upper case). How each
 -- resolves in the selected releases (exact, revoked, deprecated, unknown)
 -- is the view detection_resolution: nothing here goes stale when a new
 -- ATT&CK release is ingested.
-CREATE TABLE detection_technique (
+CREATE TABLE IF NOT EXISTS detection_technique (
   detection_id INTEGER NOT NULL REFERENCES detection (id),
   written      TEXT NOT NULL,
   PRIMARY KEY (detection_id, written)
 ) WITHOUT ROWID;
-CREATE INDEX detection_technique_written ON detection_technique (written);
+CREATE INDEX IF NOT EXISTS detection_technique_written ON detection_technique (written);
 
 -- The other tags of a rule: kind is tactic (shortname), tactic_id (CAR's
 -- TA IDs), group (G0069), software (S0029), platform, or tag (any other
 -- namespace, verbatim: car.2016-03-001, cve.2021-44228, detection.threat).
-CREATE TABLE detection_tag (
+CREATE TABLE IF NOT EXISTS detection_tag (
   detection_id INTEGER NOT NULL REFERENCES detection (id),
   kind         TEXT NOT NULL,
   value        TEXT NOT NULL,
   PRIMARY KEY (detection_id, kind, value)
 ) WITHOUT ROWID;
-CREATE INDEX detection_tag_value ON detection_tag (kind, value);
+CREATE INDEX IF NOT EXISTS detection_tag_value ON detection_tag (kind, value);
 
 -- Per release, what the coverage queries rank and list techniques by: how
 -- many live groups, software and campaigns use each live technique, and
 -- the live mitigations of it. Computed once, when the release is ingested
 -- (a release never changes), so that no query walks every procedure
 -- example and mitigation relationship.
-CREATE TABLE release_technique (
+CREATE TABLE IF NOT EXISTS release_technique (
   release_id   INTEGER NOT NULL REFERENCES release (id),
   technique_id TEXT NOT NULL,
   name         TEXT,
@@ -309,7 +319,7 @@ CREATE TABLE release_technique (
 -- channel as x_mitre_log_source_references write them; NULL when it names
 -- none): what `attackkb feasible` matches a team's log sources against.
 -- Computed with release_technique.
-CREATE TABLE release_analytic (
+CREATE TABLE IF NOT EXISTS release_analytic (
   release_id   INTEGER NOT NULL REFERENCES release (id),
   analytic_id  TEXT NOT NULL,
   platform     TEXT,
@@ -317,4 +327,4 @@ CREATE TABLE release_analytic (
   name         TEXT,
   channel      TEXT
 );
-CREATE INDEX release_analytic_source ON release_analytic (release_id, name);
+CREATE INDEX IF NOT EXISTS release_analytic_source ON release_analytic (release_id, name);

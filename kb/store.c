@@ -3,6 +3,7 @@
 #include "kb/store_impl.h"
 #include "kb/error.h"
 #include "kb/ftsbuild.h"
+#include "kb/query.h"
 #include "kb/strbuf.h"
 #include "kb/strmap.h"
 #include "kb/xalloc.h"
@@ -68,19 +69,58 @@ static int pragma_int(kb_store *store, const char *pragma, int *out)
 	return 0;
 }
 
-static int create_schema(kb_store *store)
+/* Whether the store's schema and views are this build's. */
+static bool schema_current(kb_store *store)
 {
-	char pragmas[128];
+	sqlite3_stmt *st;
+	bool same = false;
+
+	/* No meta table: older than fingerprints. */
+	if (sqlite3_prepare_v2(store->db,
+			       "SELECT value = ?1 FROM meta WHERE key = "
+			       "'schema'",
+			       -1, &st, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_text(st, 1, kb_schema_id, -1, SQLITE_STATIC);
+	same = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return same;
+}
+
+static int drop_views(kb_store *store)
+{
+	kb_rows *views;
+	int error;
+
+	if ((error = kb_rows_query(&views, store,
+				   "SELECT 'DROP VIEW \"' || name || '\";' "
+				   "FROM sqlite_master WHERE type = 'view'",
+				   NULL, 0)) < 0)
+		return error;
+	for (size_t r = 0; r < views->nrows && !error; r++)
+		error = kb_store_exec(store, kb_rows_get(views, r, 0));
+	kb_rows_free(views);
+	return error;
+}
+
+/* Create the schema in an empty store, or bring an older one up to
+ * date: the tables and indexes it lacks, all views anew, the
+ * fingerprint. One transaction. */
+static int make_schema(kb_store *store)
+{
+	char sql[160];
 	int error;
 
 	if ((error = kb_store_begin(store)) < 0)
 		return error;
-	snprintf(pragmas, sizeof(pragmas),
-		 "PRAGMA application_id = %d; PRAGMA user_version = %d;",
-		 KB_APPLICATION_ID, KB_SCHEMA_VERSION);
+	snprintf(sql, sizeof(sql),
+		 "PRAGMA application_id = %d; PRAGMA user_version = %d; "
+		 "INSERT OR REPLACE INTO meta VALUES ('schema', '%s');",
+		 KB_APPLICATION_ID, KB_SCHEMA_VERSION, kb_schema_id);
 	if ((error = kb_store_exec(store, kb_schema_sql)) < 0 ||
+	    (error = drop_views(store)) < 0 ||
 	    (error = kb_store_exec(store, kb_views_sql)) < 0 ||
-	    (error = kb_store_exec(store, pragmas)) < 0) {
+	    (error = kb_store_exec(store, sql)) < 0) {
 		kb_store_rollback(store);
 		return error;
 	}
@@ -105,7 +145,7 @@ static int check_schema(kb_store *store)
 					    "attackkb store (run attackkb "
 					    "ingest first)",
 					    store->path);
-		return create_schema(store);
+		return make_schema(store);
 	}
 	if (app != KB_APPLICATION_ID)
 		return kb_error_set(KB_ERROR,
@@ -117,7 +157,16 @@ static int check_schema(kb_store *store)
 				    "%s: written by a newer attackkb (store "
 				    "schema %d; this one reads up to %d)",
 				    store->path, version, KB_SCHEMA_VERSION);
-	return 0;
+	if (schema_current(store))
+		return 0;
+	if (!store->writable)
+		return kb_error_set(KB_ESTALE,
+				    "%s: made by another attackkb version: "
+				    "its views and indexes need an update, "
+				    "which any attackkb command makes when "
+				    "run by a user who may write the store",
+				    store->path);
+	return make_schema(store);
 }
 
 /* Process-wide SQLite settings, before its first use: no memory

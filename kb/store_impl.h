@@ -68,6 +68,7 @@ int kb_store_exec(kb_store *store, const char *sql);
 /* The schema and view texts (kb/schema.sql, kb/views.sql, embedded). */
 extern const char kb_schema_sql[];
 extern const char kb_views_sql[];
+extern const char kb_schema_id[]; /* a fingerprint of the two */
 
 typedef struct kb_extref kb_extref;
 
