@@ -178,6 +178,20 @@ START_TEST(test_input_file_limit)
 		      kb_error_last());
 	ck_assert_int_le(time(NULL) - start, 2);
 	assert_unchanged();
+	/* At the limit: the fixture padded with blanks to exactly
+	 * KB_MAX_INPUT_FILE bytes is read (the same release: stored
+	 * already, so nothing changes). */
+	unlink(path);
+	free(path);
+	path = xasprintf("%s/padded-enterprise-18.1.json", fx_dir);
+	ck_assert_int_eq(test_run(NULL, "cp %s %s && head -c $((%u - $(wc -c "
+					"<%s))) /dev/zero | tr '\\0' ' ' >>%s",
+				  MINI, path, KB_MAX_INPUT_FILE, MINI, path),
+			 0);
+	ck_assert_msg(stix_ingest_file(fx_store, path, NULL, &res) == 0, "%s",
+		      kb_error_last());
+	ck_assert(res.already);
+	assert_unchanged();
 	ck_assert_int_eq(test_run(NULL,
 				  "head -c %u /dev/zero | gzip -1 > %s",
 				  KB_MAX_INPUT_FILE + 1, gz),
@@ -271,6 +285,21 @@ START_TEST(test_object_limit)
 	ck_assert_int_eq(bundle_split(&b, "t", sb.ptr, sb.len), KB_ELIMIT);
 	ck_assert_str_eq(kb_error_last(), "t:1:32: object larger than the "
 					  "limit of 67108864 bytes");
+	bundle_free(&b);
+	/* At the limit: an object of exactly KB_MAX_OBJECT bytes, its eight
+	 * strings making up all but the 39 bytes of syntax around them. */
+	strbuf_truncate(&sb, 0);
+	strbuf_puts(&sb, "{\"type\": \"bundle\", \"objects\": [{\"a\": [");
+	for (size_t i = 0; i < 8; i++) {
+		strbuf_puts(&sb, i ? ", \"" : "\"");
+		strbuf_put(&sb, s, i < 7 ? piece : piece - 39);
+		strbuf_puts(&sb, "\"");
+	}
+	strbuf_puts(&sb, "]}]}");
+	ck_assert_msg(bundle_split(&b, "t", sb.ptr, sb.len) == 0, "%s",
+		      kb_error_last());
+	ck_assert_uint_eq(b.nobjs, 1);
+	ck_assert_uint_eq(b.objs[0].len, KB_MAX_OBJECT);
 	bundle_free(&b);
 	free(s);
 	strbuf_free(&sb);
