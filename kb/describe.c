@@ -13,6 +13,17 @@
 #include <string.h>
 
 /* What each type of object shows. ?1 is its ATT&CK ID, ?2 its domain. */
+/* What points at a technique, for three sections in one statement
+ * (each statement over the relationships view costs 0.4 ms to prepare):
+ * in each relationship's rows, groups, then software, then campaigns,
+ * each by ID. */
+static const char incoming_sql[] =
+	"SELECT relationship, source_id AS id, source_type AS type, "
+	"source_name AS name, description FROM relationships WHERE target_id "
+	"= ?1 AND domain = ?2 AND relationship IN ('subtechnique-of', "
+	"'mitigates', 'uses') ORDER BY relationship, CASE source_type WHEN "
+	"'group' THEN 0 WHEN 'software' THEN 1 ELSE 2 END, source_id";
+
 /* An analytic's log sources on one line: "NAME (CHANNEL); ..." (read
  * from its properties: the analytic_log_sources view would also resolve
  * each data component, and costs ten times as much to prepare). */
@@ -31,20 +42,19 @@ static const struct section_spec {
 	 * find nothing. The section is then empty, with these columns
 	 * (space-separated). */
 	const char *when, *columns;
+	/* Instead of sql: the rows of incoming_sql of this relationship
+	 * whose source is of one of these kinds (space-separated, with
+	 * spaces around; NULL: any), with the columns above. */
+	const char *incoming, *sources;
 } sections[] = {
-	{" technique ", "Sub-techniques", "subtechniques",
-	 "SELECT source_id AS id, source_name AS name FROM relationships "
-	 "WHERE relationship = 'subtechnique-of' AND target_id = ?1 AND "
-	 "domain = ?2 ORDER BY id"},
+	{" technique ", "Sub-techniques", "subtechniques", .columns = "id name",
+	 .incoming = "subtechnique-of"},
 	{" technique subtechnique ", "Mitigations", "mitigations",
-	 "SELECT source_id AS id, source_name AS name, description FROM "
-	 "relationships WHERE relationship = 'mitigates' AND target_id = ?1 "
-	 "AND domain = ?2 AND source_type = 'mitigation' ORDER BY id"},
+	 .columns = "id name description", .incoming = "mitigates",
+	 .sources = " mitigation "},
 	{" technique subtechnique ", "Procedure examples", "procedures",
-	 "SELECT source_id AS id, source_type AS type, source_name AS name, "
-	 "description FROM uses WHERE technique_id = ?1 AND domain = ?2 "
-	 "ORDER BY CASE source_type WHEN 'group' THEN 0 WHEN 'software' THEN "
-	 "1 ELSE 2 END, id"},
+	 .columns = "id type name description", .incoming = "uses",
+	 .sources = " group software campaign "},
 	{" technique subtechnique ", "Detection strategies", "detection",
 	 "SELECT d.source_id AS strategy, d.source_name AS name, a.attack_id "
 	 "AS analytic, a.platform, " LOG_SOURCES " AS log_sources FROM "
@@ -307,13 +317,49 @@ static kb_rows *empty_rows(const char *columns)
 	return rows;
 }
 
-static int section_rows(kb_rows **out, kb_store *store,
-			const struct section_spec *sec, const char *const *args)
+/* The rows of in (incoming_sql's) that sec takes, with its columns. */
+static kb_rows *pick_incoming(const kb_rows *in,
+			      const struct section_spec *sec)
 {
+	kb_rows *rows = empty_rows(sec->columns);
+	size_t at[16];
+	const char *cells[16];
+
+	for (size_t c = 0; c < rows->ncols; c++)
+		for (at[c] = 0; strcmp(in->cols[at[c]], rows->cols[c]) != 0;)
+			at[c]++;
+	for (size_t r = 0; r < in->nrows; r++) {
+		if (strcmp(kb_rows_get(in, r, 0), sec->incoming) != 0 ||
+		    (sec->sources &&
+		     !has_word(sec->sources, kb_rows_get(in, r, 2))))
+			continue;
+		for (size_t c = 0; c < rows->ncols; c++)
+			cells[c] = kb_rows_get(in, r, at[c]);
+		kb_rows_add(rows, cells);
+	}
+	return rows;
+}
+
+static int section_rows(kb_rows **out, kb_store *store,
+			const struct section_spec *sec, const char *const *args,
+			kb_rows **incoming)
+{
+	int error;
+
+	if (sec->incoming) {
+		if (!*incoming &&
+		    (error = kb_rows_query(incoming, store, incoming_sql, args,
+					   2)) < 0)
+			return error;
+		*out = pick_incoming(*incoming, sec);
+		return 0;
+	}
 	if (sec->when) {
 		kb_rows *any = NULL;
-		int error = kb_rows_query(&any, store, sec->when, args, 2);
-		size_t n = error < 0 ? 0 : any->nrows;
+		size_t n;
+
+		error = kb_rows_query(&any, store, sec->when, args, 2);
+		n = error < 0 ? 0 : any->nrows;
 
 		kb_rows_free(any);
 		if (error < 0)
@@ -336,7 +382,7 @@ int kb_describe(kb_doc **out, kb_store *store, const char *query,
 		"id", "name", "type", "domain", NULL, "version", "created",
 		"modified", "url", NULL, NULL, "aliases", "tactics",
 		"platforms", "parent", "revoked_by", "domains"};
-	kb_rows *found = NULL, *f = NULL;
+	kb_rows *found = NULL, *f = NULL, *incoming = NULL;
 	kb_doc *doc = NULL;
 	const char *args[3];
 	int error;
@@ -404,8 +450,8 @@ int kb_describe(kb_doc **out, kb_store *store, const char *query,
 
 		if (!has_word(sections[i].types, doc->type))
 			continue;
-		if ((error = section_rows(&rows, store, &sections[i], args)) <
-		    0)
+		if ((error = section_rows(&rows, store, &sections[i], args,
+					  &incoming)) < 0)
 			goto done;
 		doc->sections = xreallocarray(doc->sections,
 					      doc->nsections + 1,
@@ -418,6 +464,7 @@ int kb_describe(kb_doc **out, kb_store *store, const char *query,
 done:
 	kb_rows_free(found);
 	kb_rows_free(f);
+	kb_rows_free(incoming);
 	kb_doc_free(doc);
 	return error;
 }

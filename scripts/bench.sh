@@ -109,7 +109,11 @@ bench_queries() {
 		-n "attackkb search \"create account\"" \
 		"$AKB --db $OUT/all.db search \"create account\"" \
 		-n "attackkb sql \"SELECT 1\" (open + schema)" \
-		"$AKB --db $OUT/all.db sql \"SELECT 1\""
+		"$AKB --db $OUT/all.db sql \"SELECT 1\"" \
+		-n "attackkb show T1086 (revoked)" \
+		"$AKB --db $OUT/all.db show T1086" \
+		-n "attackkb show DC0001 (data component)" \
+		"$AKB --db $OUT/all.db show DC0001"
 }
 
 # Issue 3: a generated vault of 2,600 seed-format notes (every live
