@@ -1915,8 +1915,14 @@ static int pick_domains(struct exp *x, const obsidian_opts *opts)
 
 static int load(struct exp *x)
 {
+	kb_rows *r;
 	int error;
 
+	/* Read the store with read(), not through the memory map every
+	 * store opens with: the export reads most of it once, and the mapped
+	 * pages would count as its memory (150 MiB, not 80). */
+	if ((error = query(&r, x, "PRAGMA mmap_size = 0", NULL)) < 0)
+		return error;
 	if ((error = load_objects(x)) < 0)
 		return error;
 	for (int d = 0; d < x->ndom; d++)
