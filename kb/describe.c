@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* What each type of object shows. ?1 is its ATT&CK ID, ?2 its domain. */
 /* What points at a technique, for three sections in one statement
  * (each statement over the relationships view costs 0.4 ms to prepare):
  * in each relationship's rows, groups, then software, then campaigns,
@@ -32,6 +31,7 @@ static const char incoming_sql[] =
 	"'; ') FROM prop ls WHERE ls.object_id = a.object_id AND ls.field = " \
 	"'x_mitre_log_source_references')"
 
+/* What each type of object shows. ?1 is its ATT&CK ID, ?2 its domain. */
 static const struct section_spec {
 	const char *types; /* space-separated kinds, with spaces around */
 	const char *title, *key, *sql;
