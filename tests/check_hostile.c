@@ -434,7 +434,7 @@ START_TEST(test_revoked_by_cycles)
 	free(s);
 	/* The same from one ID (show, the web page's redirect). */
 	for (int i = 1; i <= 4; i++) {
-		char id[8];
+		char id[16];
 		kb_rows *r;
 
 		snprintf(id, sizeof(id), "T%d", 1000 + i);
