@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* What points at a technique, for three sections in one statement
+/* What points at a technique, for four sections in one statement
  * (each statement over the relationships view costs 0.4 ms to prepare):
  * in each relationship's rows, groups, then software, then campaigns,
  * each by ID. */
@@ -20,7 +20,8 @@ static const char incoming_sql[] =
 	"SELECT relationship, source_id AS id, source_type AS type, "
 	"source_name AS name, description FROM relationships WHERE target_id "
 	"= ?1 AND domain = ?2 AND relationship IN ('subtechnique-of', "
-	"'mitigates', 'uses') ORDER BY relationship, CASE source_type WHEN "
+	"'mitigates', 'uses', 'detects') ORDER BY relationship, CASE "
+	"source_type WHEN "
 	"'group' THEN 0 WHEN 'software' THEN 1 ELSE 2 END, source_id";
 
 /* An analytic's log sources on one line: "NAME (CHANNEL); ..." (read
@@ -44,7 +45,9 @@ static const struct section_spec {
 	const char *when, *columns;
 	/* Instead of sql: the rows of incoming_sql of this relationship
 	 * whose source is of one of these kinds (space-separated, with
-	 * spaces around; NULL: any), with the columns above. */
+	 * spaces around; NULL: any), with the columns above. With sql as
+	 * well: sql's rows, ?1 being those rows' [id, name] pairs as a JSON
+	 * array (?2 the domain). */
 	const char *incoming, *sources;
 } sections[] = {
 	{" technique ", "Sub-techniques", "subtechniques", .columns = "id name",
@@ -56,12 +59,13 @@ static const struct section_spec {
 	 .columns = "id type name description", .incoming = "uses",
 	 .sources = " group software campaign "},
 	{" technique subtechnique ", "Detection strategies", "detection",
-	 "SELECT d.source_id AS strategy, d.source_name AS name, a.attack_id "
-	 "AS analytic, a.platform, " LOG_SOURCES " AS log_sources FROM "
-	 "relationships d JOIN analytics a ON a.detection_strategy_id = "
-	 "d.source_id AND a.domain = d.domain WHERE d.relationship = "
-	 "'detects' AND d.source_type = 'detection_strategy' AND d.target_id "
-	 "= ?1 AND d.domain = ?2 ORDER BY strategy, analytic"},
+	 "SELECT json_extract(d.value, '$[0]') AS strategy, "
+	 "json_extract(d.value, '$[1]') AS name, a.attack_id AS analytic, "
+	 "a.platform, " LOG_SOURCES " AS log_sources FROM json_each(?1) d "
+	 "JOIN analytics a ON a.detection_strategy_id = json_extract(d.value, "
+	 "'$[0]') AND a.domain = ?2 ORDER BY strategy, analytic",
+	 .columns = "id name", .incoming = "detects",
+	 .sources = " detection_strategy "},
 	{" technique subtechnique ", "Team detections", "team_detections",
 	 NULL, "rules-for", "SELECT 1 FROM detection_set LIMIT 1",
 	 "set rule title via written resolution file line"},
@@ -340,6 +344,47 @@ static kb_rows *pick_incoming(const kb_rows *in,
 	return rows;
 }
 
+/* A JSON string. */
+static void put_json_string(strbuf *sb, const char *s)
+{
+	strbuf_putc(sb, '"');
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			strbuf_printf(sb, "\\%c", c);
+		else if (c < 0x20)
+			strbuf_printf(sb, "\\u%04x", c);
+		else
+			strbuf_putc(sb, (char)c);
+	}
+	strbuf_putc(sb, '"');
+}
+
+/* Run sql with ?1 the rows (id, name) as a JSON array of pairs, ?2 the
+ * domain. */
+static int rows_over(kb_rows **out, kb_store *store, const char *sql,
+		     const kb_rows *rows, const char *domain)
+{
+	strbuf json = STRBUF_INIT;
+	const char *args[2] = {NULL, domain};
+	int error;
+
+	strbuf_putc(&json, '[');
+	for (size_t r = 0; r < rows->nrows; r++) {
+		strbuf_puts(&json, r ? ",[" : "[");
+		put_json_string(&json, kb_rows_get(rows, r, 0));
+		strbuf_putc(&json, ',');
+		put_json_string(&json, kb_rows_get(rows, r, 1));
+		strbuf_putc(&json, ']');
+	}
+	strbuf_putc(&json, ']');
+	args[0] = json.ptr;
+	error = kb_rows_query(out, store, sql, args, 2);
+	strbuf_free(&json);
+	return error;
+}
+
 static int section_rows(kb_rows **out, kb_store *store,
 			const struct section_spec *sec, const char *const *args,
 			kb_rows **incoming)
@@ -347,12 +392,20 @@ static int section_rows(kb_rows **out, kb_store *store,
 	int error;
 
 	if (sec->incoming) {
+		kb_rows *picked;
+
 		if (!*incoming &&
 		    (error = kb_rows_query(incoming, store, incoming_sql, args,
 					   2)) < 0)
 			return error;
-		*out = pick_incoming(*incoming, sec);
-		return 0;
+		picked = pick_incoming(*incoming, sec);
+		if (!sec->sql) {
+			*out = picked;
+			return 0;
+		}
+		error = rows_over(out, store, sec->sql, picked, args[1]);
+		kb_rows_free(picked);
+		return error;
 	}
 	if (sec->when) {
 		kb_rows *any = NULL;
