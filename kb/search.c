@@ -130,16 +130,17 @@ static const char fts_sql[] =
 	"('analytic', 'detection_strategy', 'data_component', 'data_source') "
 	"THEN 1000 ELSE 0 END LIMIT 1000";
 
-/* The text around the match in column ?3 of the indexed rows in ?2 (a
- * JSON array of rowids): computed only for the hits on the page (snippets
- * are the costly part). One statement per column, not per hit: each
- * evaluation of the MATCH reads the terms' whole lists. (The + keeps the
- * rowids a filter: as a constraint SQLite would run the MATCH once for
- * each of them.) */
+/* The text around the match in the indexed rows of ?2, a JSON object
+ * {"ROWID": COLUMN, ...}: in the column where each row matched. Computed
+ * only for the hits on the page (snippets are the costly part), in one
+ * statement: each evaluation of the MATCH reads the terms' whole lists.
+ * The query is not limited to a column: a row's matches in its column are
+ * the same either way. (The + keeps the rowids a filter: as a constraint
+ * SQLite would run the MATCH once for each of them.) */
 static const char snippet_sql[] =
-	"SELECT rowid, snippet(search, ?3, char(2), char(3), '…', 24) FROM "
-	"search WHERE search MATCH ?1 AND +rowid IN (SELECT value FROM "
-	"json_each(?2))";
+	"SELECT rowid, snippet(search, json_extract(?2, '$.\"' || rowid || "
+	"'\"'), char(2), char(3), '…', 24) FROM search WHERE search MATCH ?1 "
+	"AND +rowid IN (SELECT CAST(key AS INTEGER) FROM json_each(?2))";
 
 /* Live sub-techniques of the techniques in ?1 (a JSON array body of
  * IDs), found through the attack_id index: T1136 -> T1136.001... (CROSS
@@ -209,52 +210,41 @@ static kb_hit *hit_copy(struct hitlist *l, const kb_hit *s, const char *parent)
 /* Snippets for the hits of the page that came from the full-text index. */
 static int fill_snippets(kb_store *store, kb_hits *res, const char *q)
 {
-	static const char *const columns[] = {"name", "aliases",
-					      "description"};
+	strbuf rows = STRBUF_INIT;
 	sqlite3_stmt *st;
-	int error;
+	int rc, error;
 
+	for (size_t i = 0; i < res->n; i++)
+		if (res->hits[i].fts_row)
+			strbuf_printf(&rows, "%s\"%lld\": %d",
+				      rows.len ? ", " : "{",
+				      res->hits[i].fts_row, res->hits[i].fts_col);
+	if (!rows.len)
+		return 0;
+	strbuf_puts(&rows, "}");
 	if ((error = kb_store_stmt(&st, store, KB_STMT_SNIPPET,
-				   snippet_sql)) < 0)
+				   snippet_sql)) < 0) {
+		strbuf_free(&rows);
 		return error;
-	for (int col = 0; col < 3; col++) {
-		strbuf rowids = STRBUF_INIT;
-		char *match;
-		int rc;
-
-		for (size_t i = 0; i < res->n; i++)
-			if (res->hits[i].fts_row && res->hits[i].fts_col == col)
-				strbuf_printf(&rowids, "%s%lld",
-					      rowids.len ? "," : "[",
-					      res->hits[i].fts_row);
-		if (!rowids.len)
-			continue;
-		strbuf_puts(&rowids, "]");
-		match = xasprintf("{%s} : (%s)", columns[col], q);
-		sqlite3_bind_text(st, 1, match, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 2, rowids.ptr, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int(st, 3, col);
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			long long row = sqlite3_column_int64(st, 0);
-			const char *text =
-				(const char *)sqlite3_column_text(st, 1);
-
-			for (size_t i = 0; text && i < res->n; i++) {
-				kb_hit *h = &res->hits[i];
-
-				if (h->fts_row != row || h->fts_col != col)
-					continue;
-				free(h->snippet);
-				h->snippet = xstrdup(text);
-			}
-		}
-		sqlite3_reset(st);
-		free(match);
-		strbuf_free(&rowids);
-		if (rc != SQLITE_DONE)
-			return kb_store_db_error(store, "snippet");
 	}
-	return 0;
+	sqlite3_bind_text(st, 1, q, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, rows.ptr, -1, SQLITE_TRANSIENT);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		long long row = sqlite3_column_int64(st, 0);
+		const char *text = (const char *)sqlite3_column_text(st, 1);
+
+		for (size_t i = 0; text && i < res->n; i++) {
+			kb_hit *h = &res->hits[i];
+
+			if (h->fts_row != row)
+				continue;
+			free(h->snippet);
+			h->snippet = xstrdup(text);
+		}
+	}
+	sqlite3_reset(st);
+	strbuf_free(&rows);
+	return rc == SQLITE_DONE ? 0 : kb_store_db_error(store, "snippet");
 }
 
 static void hit_free(kb_hit *h)
