@@ -227,6 +227,18 @@ static void *alloc(struct exp *x, size_t n)
 	return p;
 }
 
+/* A pair (a, b), optionally naming an object; freed with the export. */
+static struct pair *new_pair(struct exp *x, const char *a, const char *b,
+			     struct obj *obj)
+{
+	struct pair *p = alloc(x, sizeof(*p));
+
+	p->a = a;
+	p->b = b;
+	p->obj = obj;
+	return p;
+}
+
 static int query(kb_rows **out, struct exp *x, const char *sql,
 		 const char *domain)
 {
@@ -435,9 +447,8 @@ static int load_relationships(struct exp *x, int d)
 						    cell(r, i, 2));
 
 			if (!p || strcmp(cell(r, i, 0), p->a) < 0) {
-				p = alloc(x, sizeof(*p));
-				p->a = cell(r, i, 0);
-				p->b = cell(r, i, 3);
+				p = new_pair(x, cell(r, i, 0), cell(r, i, 3),
+					     NULL);
 				strmap_put(x->revoked_by, cell(r, i, 2), p);
 			}
 			continue;
@@ -524,14 +535,10 @@ static int load_lists(struct exp *x, int d)
 		return error;
 	for (size_t i = 0; i < r->nrows; i++) {
 		struct obj *o = strmap_get(x->by_stix, cell(r, i, 0));
-		struct pair *p;
 
-		if (!o || o->home != d)
-			continue;
-		p = alloc(x, sizeof(*p));
-		p->a = cell(r, i, 1);
-		p->b = cell(r, i, 2);
-		vec_push(&o->log_sources, p);
+		if (o && o->home == d)
+			vec_push(&o->log_sources, new_pair(x, cell(r, i, 1),
+							   cell(r, i, 2), NULL));
 	}
 	return 0;
 }
@@ -578,15 +585,12 @@ static int load_analytics(struct exp *x, int d)
 		return error;
 	for (size_t i = 0; i < r->nrows; i++) {
 		struct analytic *a = strmap_get(x->analytics, cell(r, i, 0));
-		struct pair *p;
 
-		if (!a || a->home != d)
-			continue;
-		p = alloc(x, sizeof(*p));
-		p->a = cell(r, i, 2);
-		p->b = cell(r, i, 3);
-		p->obj = find_id(x, "datacomponents", cell(r, i, 1));
-		vec_push(&a->sources, p);
+		if (a && a->home == d)
+			vec_push(&a->sources,
+				 new_pair(x, cell(r, i, 2), cell(r, i, 3),
+					  find_id(x, "datacomponents",
+						  cell(r, i, 1))));
 	}
 	if ((error = query(&r, x,
 			   "SELECT o.attack_id, p.value, p.v2 FROM "
@@ -599,14 +603,10 @@ static int load_analytics(struct exp *x, int d)
 		return error;
 	for (size_t i = 0; i < r->nrows; i++) {
 		struct analytic *a = strmap_get(x->analytics, cell(r, i, 0));
-		struct pair *p;
 
-		if (!a || a->home != d)
-			continue;
-		p = alloc(x, sizeof(*p));
-		p->a = cell(r, i, 1);
-		p->b = cell(r, i, 2);
-		vec_push(&a->mutables, p);
+		if (a && a->home == d)
+			vec_push(&a->mutables, new_pair(x, cell(r, i, 1),
+							cell(r, i, 2), NULL));
 	}
 	return 0;
 }
