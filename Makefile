@@ -6,7 +6,16 @@ CFLAGS   ?= -O2 -g
 KB_FLAGS := -std=c11 -Wall -Wextra -Wshadow -Wstrict-prototypes -Wno-missing-field-initializers -pthread
 CPPFLAGS += -I. -I$(B)/gen -D_GNU_SOURCE $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # libgit2 is not linked: parser/git2load.c loads it when a command needs it.
-LDLIBS   += -Wl,--as-needed $(shell pkg-config --libs $(filter-out libgit2,$(PKGS)) 2>/dev/null) -lcmark-gfm-extensions -lpthread
+# The other libraries are linked statically (Debian's own .a files): a
+# command then starts without mapping and relocating six shared objects,
+# a fifth of what `show` or `search` costs (docs/benchmarks.md). A
+# distribution that rebuilds on library updates may prefer SHARED_LIBS=1.
+DEP_LIBS := -lcmark-gfm-extensions $(shell pkg-config --libs $(filter-out libgit2,$(PKGS)) 2>/dev/null)
+ifeq ($(SHARED_LIBS),1)
+LDLIBS   += -Wl,--as-needed $(DEP_LIBS) -lpthread
+else
+LDLIBS   += -Wl,-Bstatic $(DEP_LIBS) -Wl,-Bdynamic -lm -lpthread
+endif
 MAINS    := cli/main.c web/main.c web/fcgi_main.c
 LIB_SRC  := $(filter-out $(MAINS),$(wildcard kb/*.c parser/*.c export/*.c web/*.c cli/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(B)/obj/%.o) $(B)/obj/gen/queries.o $(B)/obj/gen/sql.o
