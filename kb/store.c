@@ -506,14 +506,17 @@ int kb_store_select_release(kb_store *store, const char *version)
 		      "o.source_ref, o.target_ref, r.domain AS domain, "
 		      "r.id AS release_id FROM release r JOIN member m ON "
 		      "m.release_id = r.id JOIN object o ON o.id = m.object_id "
-		      "WHERE r.version = '%s';\n",
+		      "WHERE r.version = '%s';\n"
+		      "CREATE TEMP VIEW live AS SELECT * FROM cur WHERE "
+		      "revoked = 0 AND deprecated = 0;\n",
 		      version, version);
 	while ((p = strstr(p, "CREATE VIEW ")) != NULL) {
 		end = strstr(p, ";\n");
 		if (!end)
 			break;
 		if (strncmp(p, "CREATE VIEW current_release ", 28) != 0 &&
-		    strncmp(p, "CREATE VIEW cur ", 16) != 0) {
+		    strncmp(p, "CREATE VIEW cur ", 16) != 0 &&
+		    strncmp(p, "CREATE VIEW live ", 17) != 0) {
 			strbuf_puts(&sql, "CREATE TEMP VIEW ");
 			strbuf_put(&sql, p + 12, (size_t)(end - p - 12));
 			strbuf_puts(&sql, ";\n");

