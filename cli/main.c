@@ -84,6 +84,16 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
 			return cli_help(cmd);
+	/* The release a command shows; a command that writes the store
+	 * reads and refreshes the newest releases' members. */
+	if (ctx.release && (cmd->flags & CMD_WRITES_STORE)) {
+		fprintf(stderr, "attackkb: %s: --release before the command "
+				"selects what a reading command shows; the "
+				"release of a STIX 2.0 bundle goes after it: "
+				"attackkb %s --release X.Y FILE\n",
+			cmd->name, cmd->name);
+		return EXIT_USAGE;
+	}
 	if (cmd->flags & (CMD_NEEDS_STORE | CMD_WRITES_STORE)) {
 		/* A new store appears only when the command succeeds. */
 		unsigned mode = cmd->flags & CMD_WRITES_STORE

@@ -493,30 +493,23 @@ int kb_store_select_release(kb_store *store, const char *version)
 				    "%s: no release %s is stored (see "
 				    "attackkb releases)",
 				    store->path, version);
-	/* Re-create every view in TEMP, where it shadows the main one; the
-	 * version was checked to be digits and dots, so it quotes safely. */
+	/* The release's members shadow the table current_member in TEMP, and
+	 * every view is re-created there over them (a view of main would
+	 * still read main's tables). The version was checked to be digits
+	 * and dots, so it quotes safely. */
 	strbuf_printf(&sql,
 		      "CREATE TEMP VIEW current_release AS SELECT id AS "
 		      "release_id, domain, version FROM release WHERE "
 		      "version = '%s';\n"
-		      "CREATE TEMP VIEW cur AS SELECT o.id, o.stix_id, "
-		      "o.modified, o.stix_type, o.kind, o.attack_id, o.name, "
-		      "o.description, o.aliases, o.url, o.version, o.created, "
-		      "o.revoked, o.deprecated, o.shortname, o.rel_type, "
-		      "o.source_ref, o.target_ref, r.domain AS domain, "
-		      "r.id AS release_id FROM release r JOIN member m ON "
-		      "m.release_id = r.id JOIN object o ON o.id = m.object_id "
-		      "WHERE r.version = '%s';\n"
-		      "CREATE TEMP VIEW live AS SELECT * FROM cur WHERE "
-		      "revoked = 0 AND deprecated = 0;\n",
+		      "CREATE TEMP VIEW current_member AS SELECT m.object_id, "
+		      "r.domain, r.id AS release_id FROM release r JOIN member "
+		      "m ON m.release_id = r.id WHERE r.version = '%s';\n",
 		      version, version);
 	while ((p = strstr(p, "CREATE VIEW ")) != NULL) {
 		end = strstr(p, ";\n");
 		if (!end)
 			break;
-		if (strncmp(p, "CREATE VIEW current_release ", 28) != 0 &&
-		    strncmp(p, "CREATE VIEW cur ", 16) != 0 &&
-		    strncmp(p, "CREATE VIEW live ", 17) != 0) {
+		if (strncmp(p, "CREATE VIEW current_release ", 28) != 0) {
 			strbuf_puts(&sql, "CREATE TEMP VIEW ");
 			strbuf_put(&sql, p + 12, (size_t)(end - p - 12));
 			strbuf_puts(&sql, ";\n");

@@ -1,6 +1,8 @@
--- attackkb public views (docs/schema.md). They show the newest release of
--- each domain; `attackkb --release X.Y` re-creates them as TEMP views over
--- release X.Y. Each statement ends with ";" at the end of a line.
+-- attackkb public views (docs/schema.md). They show the objects of
+-- current_member, the newest release of each domain; `attackkb --release
+-- X.Y` shadows current_member and current_release with TEMP views of
+-- release X.Y and re-creates these views in TEMP over them. Each statement
+-- ends with ";" at the end of a line.
 
 -- The release each domain is seen at: the newest one.
 CREATE VIEW current_release AS
@@ -24,8 +26,7 @@ JOIN object o ON o.id = c.object_id;
 
 -- The same without revoked and deprecated objects. (Written out rather
 -- than as a filter of cur: every statement over a view of live then
--- expands one view less, a quarter cheaper to prepare. --release makes it
--- the filter of its cur.)
+-- expands one view less, a quarter cheaper to prepare.)
 CREATE VIEW live AS
 SELECT o.id, o.stix_id, o.modified, o.stix_type, o.kind, o.attack_id, o.name,
        o.description, o.aliases, o.url, o.version, o.created, o.revoked,
