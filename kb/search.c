@@ -86,21 +86,25 @@ char *kb_search_fts_query(const char *text)
 	return strbuf_detach(&sb);
 }
 
-/* Filters shared by every statement: ?2 domain, ?3 type, ?4 platform. */
+/* The statements read the tables, not the view cur: each object o of the
+ * shown releases is an object row joined with its current_member row oc
+ * (cur would cost preparing twenty columns per object).
+ * Filters shared by every statement: ?2 domain, ?3 type, ?4 platform. */
 #define FILTERS                                                              \
-	" AND (?2 IS NULL OR o.domain = ?2) AND (?3 IS NULL OR o.kind = ?3 OR " \
+	" AND (?2 IS NULL OR oc.domain = ?2) AND (?3 IS NULL OR o.kind = ?3 OR " \
 	"(?3 = 'technique' AND o.kind = 'subtechnique')) AND (?4 IS NULL OR "  \
 	"EXISTS (SELECT 1 FROM prop p WHERE p.object_id = o.id AND p.field = " \
 	"'x_mitre_platforms' AND p.value = ?4 COLLATE NOCASE))"
 
 /* Objects whose ATT&CK ID is one of ?1 (a comma-separated list). */
 static const char exact_sql[] =
-	"SELECT o.attack_id, o.name, o.kind, o.domain, CASE WHEN o.revoked "
+	"SELECT o.attack_id, o.name, o.kind, oc.domain, CASE WHEN o.revoked "
 	"THEN 'revoked' WHEN o.deprecated THEN 'deprecated' ELSE "
-	"substr(o.description, 1, 160) END FROM cur o WHERE o.attack_id IN "
-	"(SELECT value FROM json_each('[' || ?1 || ']')) AND o.kind IS NOT "
-	"NULL" FILTERS " ORDER BY o.revoked, o.deprecated, instr(?1, '\"' || "
-	"o.attack_id || '\"'), o.domain = 'enterprise-attack' DESC, o.domain";
+	"substr(o.description, 1, 160) END FROM current_member oc JOIN object "
+	"o ON o.id = oc.object_id WHERE o.attack_id IN (SELECT value FROM "
+	"json_each('[' || ?1 || ']')) AND o.kind IS NOT NULL" FILTERS
+	" ORDER BY o.revoked, o.deprecated, instr(?1, '\"' || o.attack_id || "
+	"'\"'), oc.domain = 'enterprise-attack' DESC, oc.domain";
 
 /* Full-text matches, one row per object: relationship text counts for
  * the relationship's target (the technique a procedure uses). Within a
@@ -117,15 +121,17 @@ static const char fts_sql[] =
 	"  WHERE search MATCH '{description} : (' || ?1 || ')'), "
 	"h (id, domain, tier, score, fts) AS ("
 	" SELECT CASE WHEN r.rel_type IS NULL THEN r.id ELSE (SELECT t.id "
-	"  FROM cur t WHERE t.stix_id = r.target_ref AND t.domain = r.domain) "
-	"  END, r.domain, m.tier + (r.rel_type IS NOT NULL), m.score, m.id "
-	" FROM m JOIN cur r ON r.id = m.id WHERE r.revoked = 0 AND "
-	" r.deprecated = 0) "
-	"SELECT o.attack_id, o.name, o.kind, o.domain, NULL, "
+	"  FROM object t JOIN current_member tc ON tc.object_id = t.id WHERE "
+	"  t.stix_id = r.target_ref AND tc.domain = rc.domain) END, "
+	"  rc.domain, m.tier + (r.rel_type IS NOT NULL), m.score, m.id "
+	" FROM m JOIN object r ON r.id = m.id JOIN current_member rc ON "
+	" rc.object_id = r.id WHERE r.revoked = 0 AND r.deprecated = 0) "
+	"SELECT o.attack_id, o.name, o.kind, oc.domain, NULL, "
 	" min(h.tier * 1000000.0 + h.score) AS key, h.tier, h.fts "
-	"FROM h JOIN cur o ON o.id = h.id AND o.domain = h.domain "
+	"FROM h JOIN object o ON o.id = h.id JOIN current_member oc ON "
+	"oc.object_id = o.id AND oc.domain = h.domain "
 	"WHERE o.kind IS NOT NULL AND o.revoked = 0 AND o.deprecated = 0" FILTERS
-	" GROUP BY o.id, o.domain ORDER BY key + CASE WHEN o.name = ?5 "
+	" GROUP BY o.id, oc.domain ORDER BY key + CASE WHEN o.name = ?5 "
 	"COLLATE NOCASE THEN -500000 ELSE 0 END + CASE WHEN o.kind IN "
 	"('analytic', 'detection_strategy', 'data_component', 'data_source') "
 	"THEN 1000 ELSE 0 END LIMIT 1000";
@@ -146,10 +152,10 @@ static const char snippet_sql[] =
  * IDs), found through the attack_id index: T1136 -> T1136.001... (CROSS
  * JOIN and +kind keep SQLite from scanning every sub-technique instead.) */
 static const char subs_sql[] =
-	"SELECT o.attack_id, o.name, o.kind, o.domain, substr(o.description, "
-	"1, 160), j.value FROM json_each('[' || ?1 || ']') j CROSS JOIN cur o "
-	"ON o.attack_id > j.value || '.' AND o.attack_id < j.value || '/' "
-	"WHERE +o.kind = 'subtechnique' AND o.revoked = 0 AND o.deprecated = 0"
+	"SELECT o.attack_id, o.name, o.kind, oc.domain, substr(o.description, "
+	"1, 160), j.value FROM json_each('[' || ?1 || ']') j CROSS JOIN object "
+	"o ON o.attack_id > j.value || '.' AND o.attack_id < j.value || '/' "
+	"JOIN current_member oc ON oc.object_id = o.id WHERE +o.kind = 'subtechnique' AND o.revoked = 0 AND o.deprecated = 0"
 	FILTERS " ORDER BY o.attack_id";
 
 struct hitlist {

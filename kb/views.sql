@@ -36,10 +36,17 @@ FROM current_member c
 JOIN object o ON o.id = c.object_id
 WHERE o.revoked = 0 AND o.deprecated = 0;
 
+-- (The views most statements start from read the tables themselves, an
+-- object joined with current_member for each object they show: through
+-- cur and live, SQLite would copy twenty columns per object into every
+-- statement and prepare it at twice the cost.)
 CREATE VIEW attack_objects AS
-SELECT stix_id, attack_id, kind AS type, name, domain, description, url,
-       revoked, deprecated, version, created, modified, id AS object_id
-FROM cur WHERE kind IS NOT NULL;
+SELECT o.stix_id, o.attack_id, o.kind AS type, o.name, c.domain,
+       o.description, o.url, o.revoked, o.deprecated, o.version, o.created,
+       o.modified, o.id AS object_id
+FROM current_member c
+JOIN object o ON o.id = c.object_id
+WHERE o.kind IS NOT NULL;
 
 -- (Views never LEFT JOIN a view: SQLite would materialise the whole
 -- release for it. Optional parts are correlated subqueries instead.)
@@ -58,13 +65,15 @@ SELECT attack_id, name, shortname, domain, description, url, stix_id
 FROM live WHERE kind = 'tactic';
 
 CREATE VIEW technique_tactics AS
-SELECT t.attack_id AS technique_id, ta.attack_id AS tactic_id, t.domain,
+SELECT t.attack_id AS technique_id, ta.attack_id AS tactic_id, tc.domain,
        ta.name AS tactic, ta.shortname
-FROM live t
+FROM current_member tc
+JOIN object t ON t.id = tc.object_id
 JOIN prop k ON k.object_id = t.id AND k.field = 'kill_chain_phases'
-JOIN live ta ON ta.kind = 'tactic' AND ta.shortname = k.value
-            AND ta.domain = t.domain
-WHERE t.kind IN ('technique', 'subtechnique');
+JOIN object ta ON ta.kind = 'tactic' AND ta.shortname = k.value
+JOIN current_member tac ON tac.object_id = ta.id AND tac.domain = tc.domain
+WHERE t.kind IN ('technique', 'subtechnique') AND t.revoked = 0
+  AND t.deprecated = 0 AND ta.revoked = 0 AND ta.deprecated = 0;
 
 CREATE VIEW mitigations AS
 SELECT attack_id, name, domain, description, url, stix_id
@@ -75,11 +84,16 @@ CREATE VIEW relationships AS
 SELECT r.rel_type AS relationship, s.attack_id AS source_id,
        s.kind AS source_type, s.name AS source_name,
        t.attack_id AS target_id, t.kind AS target_type, t.name AS target_name,
-       r.description, r.domain, r.stix_id, r.id AS object_id
-FROM live r
-JOIN live s ON s.stix_id = r.source_ref AND s.domain = r.domain
-JOIN live t ON t.stix_id = r.target_ref AND t.domain = r.domain
-WHERE r.rel_type IS NOT NULL;
+       r.description, rc.domain, r.stix_id, r.id AS object_id
+FROM current_member rc
+JOIN object r ON r.id = rc.object_id
+JOIN object s ON s.stix_id = r.source_ref
+JOIN current_member sc ON sc.object_id = s.id AND sc.domain = rc.domain
+JOIN object t ON t.stix_id = r.target_ref
+JOIN current_member tc ON tc.object_id = t.id AND tc.domain = rc.domain
+WHERE r.rel_type IS NOT NULL AND r.revoked = 0 AND r.deprecated = 0
+  AND s.revoked = 0 AND s.deprecated = 0 AND t.revoked = 0
+  AND t.deprecated = 0;
 
 CREATE VIEW mitigates AS
 SELECT source_id AS mitigation_id, target_id AS technique_id, description,
@@ -102,13 +116,16 @@ WHERE relationship = 'detects' AND source_type = 'detection_strategy';
 
 CREATE VIEW analytics AS
 SELECT a.attack_id, d.attack_id AS detection_strategy_id,
-       pl.value AS platform, a.description, a.name, a.domain,
+       pl.value AS platform, a.description, a.name, ac.domain,
        a.id AS object_id
-FROM live d
+FROM current_member dc
+JOIN object d ON d.id = dc.object_id
 JOIN prop ar ON ar.object_id = d.id AND ar.field = 'x_mitre_analytic_refs'
-JOIN live a ON a.stix_id = ar.value AND a.domain = d.domain
+JOIN object a ON a.stix_id = ar.value
+JOIN current_member ac ON ac.object_id = a.id AND ac.domain = dc.domain
 LEFT JOIN prop pl ON pl.object_id = a.id AND pl.field = 'x_mitre_platforms'
-WHERE d.kind = 'detection_strategy';
+WHERE d.kind = 'detection_strategy' AND d.revoked = 0 AND d.deprecated = 0
+  AND a.revoked = 0 AND a.deprecated = 0;
 
 CREATE VIEW analytic_log_sources AS
 SELECT a.attack_id AS analytic_id,
@@ -134,10 +151,12 @@ WHERE p.value <> o.name;
 -- object_id is the ATT&CK ID; relationships have none: use stix_id.
 CREATE VIEW refs AS
 SELECT o.attack_id AS object_id, f.source_name, f.url, f.description,
-       f.external_id, c.ord, o.domain, o.stix_id
-FROM live o
+       f.external_id, c.ord, m.domain, o.stix_id
+FROM current_member m
+JOIN object o ON o.id = m.object_id
 JOIN cites c ON c.object_id = o.id
-JOIN reference f ON f.id = c.reference_id;
+JOIN reference f ON f.id = c.reference_id
+WHERE o.revoked = 0 AND o.deprecated = 0;
 
 -- revoked-by chains followed to their final successor. A chain that does
 -- not end within 32 steps (a cycle: A revoked by B, B by A) gives no row:
