@@ -39,9 +39,9 @@ static const struct section_spec {
 	const char *query; /* instead of sql: a named query (queries/) */
 	/* If set, the section's statement runs only if this one (?1 ID, ?2
 	 * domain) returns a row: a cheap test that spares preparing an
-	 * expensive statement over the views (rules-for: 4 M instructions) when it can
-	 * find nothing. The section is then empty, with these columns
-	 * (space-separated). */
+	 * expensive statement over the views (rules-for: 4 M instructions)
+	 * when it can find nothing. The section is then empty, with these
+	 * columns (space-separated). */
 	const char *when, *columns;
 	/* Instead of sql: the rows of incoming_sql of this relationship
 	 * whose source is of one of these kinds (space-separated, with
