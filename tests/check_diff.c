@@ -575,12 +575,31 @@ START_TEST(test_vault_check_since)
 	ck_assert_uint_eq(nchanged, 83);
 	ck_assert_uint_gt(nother, 0);
 
-	/* --release 17.1: the vault's own release again. */
+	/* --release 17.1: the vault's own release again. Its notes are
+	 * checked against 17.1, where 20 objects are deprecated (jq over
+	 * the bundle); against 18.1 37 are, the data sources among them. */
 	ck_assert_int_eq(test_run(&out, "%s --db %s --release 17.1 vault-check "
-					"%s 2>&1",
+					"-f csv %s 2>&1",
 				  bin, vdb, vault),
 			 0);
 	ck_assert_msg(!strstr(out, "changed since"), "%s", out);
+	ck_assert_uint_eq(count_of(out, ",deprecated,"), 20);
+	ck_assert_msg(!strstr(out, ",deprecated,DS0001,"), "%s", out);
+	free(out);
+	ck_assert_int_eq(test_run(&out, "%s --db %s vault-check -f csv %s "
+					"2>&1",
+				  bin, vdb, vault),
+			 0);
+	ck_assert_uint_eq(count_of(out, ",deprecated,"), 37);
+	ck_assert_ptr_nonnull(strstr(out, ",deprecated,DS0001,"));
+	free(out);
+	/* Before a command that writes, --release is refused: after ingest
+	 * it is a STIX 2.0 bundle's version. */
+	ck_assert_int_eq(test_run(&out, "%s --db %s --release 17.1 ingest "
+					"data/ics-attack-17.1.json.gz 2>&1",
+				  bin, vdb),
+			 2);
+	ck_assert_ptr_nonnull(strstr(out, "attackkb ingest --release X.Y"));
 	free(out);
 
 	/* A release the store does not hold: said once, the rest checked. */
