@@ -8,7 +8,7 @@ CPPFLAGS += -I. -I$(B)/gen -D_GNU_SOURCE $(shell pkg-config --cflags $(PKGS) 2>/
 # libgit2 is not linked: parser/git2load.c loads it when a command needs it.
 # The other libraries are linked statically (Debian's own .a files): a
 # command then starts without mapping and relocating six shared objects,
-# a fifth of what `show` or `search` costs (docs/benchmarks.md). A
+# about a tenth of what `show` or `search` costs (docs/benchmarks.md). A
 # distribution that rebuilds on library updates may prefer SHARED_LIBS=1.
 DEP_LIBS := -lcmark-gfm-extensions $(shell pkg-config --libs $(filter-out libgit2,$(PKGS)) 2>/dev/null)
 ifeq ($(SHARED_LIBS),1)

@@ -84,8 +84,9 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
 		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
 			return cli_help(cmd);
-	/* The release a command shows; a command that writes the store
-	 * reads and refreshes the newest releases' members. */
+	/* --release selects what a reading command shows, by shadowing
+	 * current_member in TEMP; a command that writes refreshes the real
+	 * table, so it may not have it. */
 	if (ctx.release && (cmd->flags & CMD_WRITES_STORE)) {
 		fprintf(stderr, "attackkb: %s: --release before the command "
 				"selects what a reading command shows; the "

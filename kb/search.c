@@ -91,10 +91,10 @@ char *kb_search_fts_query(const char *text)
  * (cur would cost preparing twenty columns per object).
  * Filters shared by every statement: ?2 domain, ?3 type, ?4 platform. */
 #define FILTERS                                                              \
-	" AND (?2 IS NULL OR oc.domain = ?2) AND (?3 IS NULL OR o.kind = ?3 OR " \
-	"(?3 = 'technique' AND o.kind = 'subtechnique')) AND (?4 IS NULL OR "  \
-	"EXISTS (SELECT 1 FROM prop p WHERE p.object_id = o.id AND p.field = " \
-	"'x_mitre_platforms' AND p.value = ?4 COLLATE NOCASE))"
+	" AND (?2 IS NULL OR oc.domain = ?2) AND (?3 IS NULL OR o.kind = ?3 "  \
+	"OR (?3 = 'technique' AND o.kind = 'subtechnique')) AND (?4 IS NULL "  \
+	"OR EXISTS (SELECT 1 FROM prop p WHERE p.object_id = o.id AND "        \
+	"p.field = 'x_mitre_platforms' AND p.value = ?4 COLLATE NOCASE))"
 
 /* Objects whose ATT&CK ID is one of ?1 (a comma-separated list). */
 static const char exact_sql[] =
@@ -155,8 +155,9 @@ static const char subs_sql[] =
 	"SELECT o.attack_id, o.name, o.kind, oc.domain, substr(o.description, "
 	"1, 160), j.value FROM json_each('[' || ?1 || ']') j CROSS JOIN object "
 	"o ON o.attack_id > j.value || '.' AND o.attack_id < j.value || '/' "
-	"JOIN current_member oc ON oc.object_id = o.id WHERE +o.kind = 'subtechnique' AND o.revoked = 0 AND o.deprecated = 0"
-	FILTERS " ORDER BY o.attack_id";
+	"JOIN current_member oc ON oc.object_id = o.id WHERE +o.kind = "
+	"'subtechnique' AND o.revoked = 0 AND o.deprecated = 0" FILTERS
+	" ORDER BY o.attack_id";
 
 struct hitlist {
 	kb_hit *v;   /* hits in final order */
