@@ -23,6 +23,8 @@ static int cmd_help_run(struct kb_ctx *ctx, int argc, char **argv)
 	printf("usage: attackkb [--db PATH] [--release X.Y] [-q] COMMAND "
 	       "[ARGS]\n\n"
 	       "The store is --db PATH, else $ATTACKKB_DB, else ./attack.db.\n"
+	       "--release X.Y makes a reading command show that stored "
+	       "release\ninstead of the newest of each domain.\n"
 	       "\ncommands:\n");
 	for (size_t i = 0; kb_commands[i]; i++)
 		if ((int)strlen(kb_commands[i]->name) > width)
