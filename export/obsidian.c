@@ -1762,20 +1762,6 @@ static void matrix_note(struct exp *x, int d)
 	free(cols);
 }
 
-static void json_string(strbuf *b, const char *s)
-{
-	strbuf_putc(b, '"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			strbuf_printf(b, "\\%c", *p);
-		else if (*p < 0x20)
-			strbuf_printf(b, "\\u%04x", *p);
-		else
-			strbuf_putc(b, (char)*p);
-	}
-	strbuf_putc(b, '"');
-}
-
 /* A node id: 16 hex digits from what the node shows, so the same matrix
  * gives the same canvas. */
 static void node_id(char out[17], strmap *used, const char *what)
@@ -1816,7 +1802,7 @@ static void matrix_canvas(struct exp *x, int d)
 			      "\"x\":%ld,\"y\":0,\"width\":%d,\"height\":%ld,"
 			      "\"label\":",
 			      nodes.len ? ",\n" : "", id, gx, W + 2 * PAD, gh);
-		json_string(&nodes, ta->name);
+		strbuf_put_json_string(&nodes, ta->name);
 		strbuf_puts(&nodes, "}");
 		for (size_t j = 0; j <= v.n; j++) {
 			struct obj *o = j == 0 ? ta : v.v[j - 1];
@@ -1828,7 +1814,7 @@ static void matrix_canvas(struct exp *x, int d)
 				      ",\n\t\t{\"id\":\"%s\",\"type\":\"file\","
 				      "\"file\":",
 				      id);
-			json_string(&nodes, o->relpath);
+			strbuf_put_json_string(&nodes, o->relpath);
 			strbuf_printf(&nodes,
 				      ",\"x\":%ld,\"y\":%ld,\"width\":%d,"
 				      "\"height\":%d%s}",

@@ -344,23 +344,6 @@ static kb_rows *pick_incoming(const kb_rows *in,
 	return rows;
 }
 
-/* A JSON string. */
-static void put_json_string(strbuf *sb, const char *s)
-{
-	strbuf_putc(sb, '"');
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			strbuf_printf(sb, "\\%c", c);
-		else if (c < 0x20)
-			strbuf_printf(sb, "\\u%04x", c);
-		else
-			strbuf_putc(sb, (char)c);
-	}
-	strbuf_putc(sb, '"');
-}
-
 /* Run sql with ?1 the rows (id, name) as a JSON array of pairs, ?2 the
  * domain. */
 static int rows_over(kb_rows **out, kb_store *store, const char *sql,
@@ -373,9 +356,9 @@ static int rows_over(kb_rows **out, kb_store *store, const char *sql,
 	strbuf_putc(&json, '[');
 	for (size_t r = 0; r < rows->nrows; r++) {
 		strbuf_puts(&json, r ? ",[" : "[");
-		put_json_string(&json, kb_rows_get(rows, r, 0));
+		strbuf_put_json_string(&json, kb_rows_get(rows, r, 0));
 		strbuf_putc(&json, ',');
-		put_json_string(&json, kb_rows_get(rows, r, 1));
+		strbuf_put_json_string(&json, kb_rows_get(rows, r, 1));
 		strbuf_putc(&json, ']');
 	}
 	strbuf_putc(&json, ']');

@@ -104,3 +104,25 @@ void strbuf_free(strbuf *sb)
 		free(sb->ptr);
 	strbuf_init(sb);
 }
+
+void strbuf_put_json_string(strbuf *sb, const char *s)
+{
+	strbuf_putc(sb, '"');
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\') {
+			strbuf_putc(sb, '\\');
+			strbuf_putc(sb, c);
+		} else if (c == '\n') {
+			strbuf_puts(sb, "\\n");
+		} else if (c == '\t') {
+			strbuf_puts(sb, "\\t");
+		} else if (c < 0x20) {
+			strbuf_printf(sb, "\\u%04x", c);
+		} else {
+			strbuf_putc(sb, c);
+		}
+	}
+	strbuf_putc(sb, '"');
+}

@@ -23,6 +23,9 @@ void strbuf_putc(strbuf *sb, int c);
 void strbuf_printf(strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void strbuf_vprintf(strbuf *sb, const char *fmt, va_list ap);
+/* s as a JSON string, quotes included (NULL as ""); UTF-8 is copied
+ * as it is. */
+void strbuf_put_json_string(strbuf *sb, const char *s);
 void strbuf_truncate(strbuf *sb, size_t len);
 void strbuf_clear(strbuf *sb);
 /* Give the contents to the caller (who frees them) and reset sb. */

@@ -548,28 +548,6 @@ const frontmatter_value *frontmatter_get(const frontmatter_value *map,
 	return NULL;
 }
 
-static void json_string(strbuf *sb, const char *s)
-{
-	strbuf_putc(sb, '"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\') {
-			strbuf_putc(sb, '\\');
-			strbuf_putc(sb, c);
-		} else if (c == '\n') {
-			strbuf_puts(sb, "\\n");
-		} else if (c == '\t') {
-			strbuf_puts(sb, "\\t");
-		} else if (c < 0x20) {
-			strbuf_printf(sb, "\\u%04x", c);
-		} else {
-			strbuf_putc(sb, c);
-		}
-	}
-	strbuf_putc(sb, '"');
-}
-
 static void json_value(strbuf *sb, const frontmatter_value *v)
 {
 	switch (v->type) {
@@ -577,7 +555,7 @@ static void json_value(strbuf *sb, const frontmatter_value *v)
 		strbuf_puts(sb, "null");
 		break;
 	case FRONTMATTER_SCALAR:
-		json_string(sb, v->text);
+		strbuf_put_json_string(sb, v->text);
 		break;
 	case FRONTMATTER_LIST:
 		strbuf_putc(sb, '[');
@@ -593,7 +571,7 @@ static void json_value(strbuf *sb, const frontmatter_value *v)
 		for (size_t i = 0; i < v->n; i++) {
 			if (i)
 				strbuf_putc(sb, ',');
-			json_string(sb, v->keys[i]);
+			strbuf_put_json_string(sb, v->keys[i]);
 			strbuf_putc(sb, ':');
 			json_value(sb, v->items[i]);
 		}

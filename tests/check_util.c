@@ -13,6 +13,20 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/* One JSON string writer serves describe, the canvas and frontmatter. */
+START_TEST(test_strbuf_json_string)
+{
+	strbuf sb = STRBUF_INIT;
+
+	strbuf_put_json_string(&sb, "say \"hi\" \\ a\tb\nc\x01 é");
+	strbuf_putc(&sb, ' ');
+	strbuf_put_json_string(&sb, NULL);
+	ck_assert_str_eq(sb.ptr,
+			 "\"say \\\"hi\\\" \\\\ a\\tb\\nc\\u0001 é\" \"\"");
+	strbuf_free(&sb);
+}
+END_TEST
+
 START_TEST(test_strbuf_grows_and_detaches)
 {
 	strbuf sb = STRBUF_INIT;
@@ -178,6 +192,7 @@ Suite *util_suite(void)
 	TCase *tc = tcase_create("util");
 
 	tcase_add_test(tc, test_strbuf_grows_and_detaches);
+	tcase_add_test(tc, test_strbuf_json_string);
 	tcase_add_test(tc, test_error_prefix_keeps_message);
 	tcase_add_test(tc, test_fsutil_roundtrip_and_limits);
 	tcase_add_test(tc, test_every_limit_documented);
